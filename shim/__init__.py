@@ -1,0 +1,98 @@
+"""shim: LiteLLM's `litellm_proxy/` route on the official openai SDK.
+
+    import shim as litellm
+    r = litellm.completion(model="litellm_proxy/my-model", messages=[{"role": "user", "content": "Hi"}],
+                           api_base="http://localhost:4000", api_key="sk-1234")
+
+Configuration, per call > module attribute > environment: `api_base` > `shim.api_base` > LITELLM_PROXY_API_BASE,
+`api_key` > `shim.api_key` > LITELLM_PROXY_API_KEY. `shim.use_litellm_proxy = True` (or USE_LITELLM_PROXY=1)
+sends model strings without the `litellm_proxy/` prefix to the gateway as they are.
+"""
+
+from __future__ import annotations
+
+from shim import types
+from shim._builder import stream_chunk_builder
+from shim._chat import acompletion, atext_completion, completion, text_completion
+from shim._request import CACHE as client_cache
+from shim._streaming import AsyncCustomStreamWrapper, CustomStreamWrapper
+from shim.exceptions import (
+    APIConnectionError,
+    APIError,
+    APIResponseValidationError,
+    AuthenticationError,
+    BadGatewayError,
+    BadRequestError,
+    ConfigError,
+    ConflictError,
+    ContentPolicyViolationError,
+    ContextWindowExceededError,
+    InternalServerError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    RouteError,
+    ServiceUnavailableError,
+    Timeout,
+    UnprocessableEntityError,
+)
+from shim.types import ModelResponse, ModelResponseStream, TextCompletionResponse
+
+__version__ = "0.1.0"
+
+api_base: str | None = None
+"""The gateway's base URL for every call that passes none (beats LITELLM_PROXY_API_BASE)."""
+api_key: str | None = None
+"""The gateway key for every call that passes none (beats LITELLM_PROXY_API_KEY)."""
+use_litellm_proxy: bool = False
+"""Send every model string to the gateway as it is, prefix or not."""
+
+
+def close() -> None:
+    """Close every cached sync connection pool. Later calls open new ones."""
+    client_cache.close()
+
+
+async def aclose() -> None:
+    """Close every cached sync pool and the running event loop's async pools. Later calls open new ones."""
+    await client_cache.aclose()
+
+
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APIResponseValidationError",
+    "AsyncCustomStreamWrapper",
+    "AuthenticationError",
+    "BadGatewayError",
+    "BadRequestError",
+    "ConfigError",
+    "ConflictError",
+    "ContentPolicyViolationError",
+    "ContextWindowExceededError",
+    "CustomStreamWrapper",
+    "InternalServerError",
+    "ModelResponse",
+    "ModelResponseStream",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "RouteError",
+    "ServiceUnavailableError",
+    "TextCompletionResponse",
+    "Timeout",
+    "UnprocessableEntityError",
+    "__version__",
+    "aclose",
+    "acompletion",
+    "api_base",
+    "api_key",
+    "atext_completion",
+    "client_cache",
+    "close",
+    "completion",
+    "stream_chunk_builder",
+    "text_completion",
+    "types",
+    "use_litellm_proxy",
+]

@@ -1,0 +1,104 @@
+"""From the gateway's HTTP answer to one typed result: shape checks, `model` prefix, `_hidden_params`."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+import httpx2
+
+from shim._errors import invalid_body, raise_for_error_object
+from shim._request import Call
+from shim._router import PREFIX, PROVIDER, Route
+from shim.types import GatewayResult, HiddenParams
+
+ResultT = TypeVar("ResultT", bound=GatewayResult)
+
+# A shape check returns what is wrong with a body, or None.
+ShapeCheck = Callable[[Mapping[str, Any]], "str | None"]
+
+
+@dataclass(frozen=True)
+class Endpoint(Generic[ResultT]):
+    """How one endpoint's JSON answer becomes its result type."""
+
+    result: type[ResultT]
+    check: ShapeCheck
+    prefix_model: bool = False
+
+
+def needs_list(field: str) -> ShapeCheck:
+    """A check that `field` is a list, as `choices`, `data` and `results` must be."""
+
+    def check(body: Mapping[str, Any]) -> str | None:
+        value = body.get(field)
+        return None if isinstance(value, list) else f"'{field}' must be a list, got {type(value).__name__}"
+
+    return check
+
+
+def decode_json(response: httpx2.Response, route: Route) -> dict[str, Any]:
+    """The body as a JSON object, or a typed error that says what came instead."""
+    try:
+        data = json.loads(response.content)
+    except (ValueError, UnicodeDecodeError) as error:
+        kind = response.headers.get("content-type", "no content type")
+        raise invalid_body(response, response.text[:200], route, f"not JSON ({kind}): {error}") from error
+    raise_for_error_object(response, data, route)
+    if not isinstance(data, dict):
+        raise invalid_body(response, data, route, f"expected a JSON object, got {type(data).__name__}")
+    return data  # pyright: ignore[reportUnknownVariableType]
+
+
+def parse(endpoint: Endpoint[ResultT], call: Call, response: httpx2.Response, elapsed_ms: float) -> ResultT:
+    """The typed result of a non-streaming call."""
+    data = decode_json(response, call.route)
+    return build(endpoint, data, call, response, hidden_params(call.route, response, elapsed_ms))
+
+
+def build(
+    endpoint: Endpoint[ResultT], data: dict[str, Any], call: Call, response: httpx2.Response, hidden: HiddenParams
+) -> ResultT:
+    """Construct a result from its JSON as the openai SDK does (no validation: gateways add and omit fields)."""
+    problem = endpoint.check(data)
+    if problem is not None:
+        raise invalid_body(response, data, call.route, problem)
+    if endpoint.prefix_model:
+        data["model"] = PREFIX + str(data.get("model") or call.route.model)
+    return attach(endpoint.result.construct(**data), hidden)
+
+
+def attach(result: ResultT, hidden: HiddenParams) -> ResultT:
+    """Give a constructed result its private attributes (`construct()` leaves them unset)."""
+    private = {
+        "_hidden_params": hidden,
+        "_response_ms": hidden.get("_response_ms"),
+        "_request_id": hidden.get("request_id"),
+    }
+    object.__setattr__(result, "__pydantic_private__", private)
+    return result
+
+
+def hidden_params(route: Route, response: httpx2.Response, elapsed_ms: float) -> HiddenParams:
+    """LiteLLM's `_hidden_params`, from the gateway's `x-litellm-*` headers."""
+    headers = response.headers
+    return {
+        "custom_llm_provider": PROVIDER,
+        "api_base": route.base_url,
+        "model_id": headers.get("x-litellm-model-id"),
+        "response_cost": _float(headers.get("x-litellm-response-cost")),
+        "litellm_call_id": headers.get("x-litellm-call-id"),
+        "litellm_model_name": PREFIX + route.model,
+        "request_id": headers.get("x-request-id"),
+        "additional_headers": {"llm_provider-" + name: value for name, value in headers.items()},
+        "_response_ms": elapsed_ms,
+    }
+
+
+def _float(value: str | None) -> float | None:
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None

@@ -1,0 +1,145 @@
+"""Model string and configuration resolution: pure functions, no I/O.
+
+A call resolves to a `Route`: the model name the gateway receives, the gateway's base URL and the key. Precedence
+for each setting is per-call argument > module attribute (`shim.api_base`) > environment variable. OpenAI's own
+variables (`OPENAI_BASE_URL`, `OPENAI_API_KEY`) are never read: a gateway key must not go to OpenAI, nor an OpenAI
+key to a gateway.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from shim.exceptions import ConfigError, RouteError
+
+PREFIX = "litellm_proxy/"
+PROVIDER = "litellm_proxy"
+ENV_BASE = "LITELLM_PROXY_API_BASE"
+ENV_KEY = "LITELLM_PROXY_API_KEY"
+ENV_ROUTE_ALL = "USE_LITELLM_PROXY"
+_TRUTHY = frozenset({"1", "true", "yes", "on"})
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """The module-level defaults (`shim.api_base`, `shim.api_key`, `shim.use_litellm_proxy`)."""
+
+    api_base: str | None = None
+    api_key: str | None = field(default=None, repr=False)
+    use_litellm_proxy: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """Where one call goes. The key never shows in `repr`."""
+
+    model: str
+    base_url: str
+    api_key: str = field(repr=False)
+
+
+def resolve(
+    model: object,
+    *,
+    api_base: object = None,
+    api_key: object = None,
+    custom_llm_provider: object = None,
+    settings: Settings,
+    env: Mapping[str, str],
+) -> Route:
+    """Resolve the model string and configuration of one call, or raise `RouteError`/`ConfigError`."""
+    wire_model = resolve_model(model, custom_llm_provider, settings, env)
+    return Route(wire_model, resolve_base_url(api_base, settings, env), resolve_api_key(api_key, settings, env))
+
+
+def resolve_model(model: object, custom_llm_provider: object, settings: Settings, env: Mapping[str, str]) -> str:
+    """The model name sent to the gateway: `litellm_proxy/<rest>` sends `<rest>` (which may contain slashes)."""
+    if not isinstance(model, str):
+        raise TypeError(f"model must be a string such as 'litellm_proxy/my-model', not {type(model).__name__}")
+    _check_model_text(model)
+    if model.startswith(PREFIX):
+        rest = model[len(PREFIX) :]
+        if not rest:
+            raise RouteError(f"model {model!r} names no model after the prefix: use 'litellm_proxy/<model-name>'")
+        return rest
+    if custom_llm_provider is not None and custom_llm_provider != PROVIDER:
+        raise RouteError(
+            f"custom_llm_provider={custom_llm_provider!r} is not served by shim, which only talks to a LiteLLM "
+            f"gateway: drop it, or pass custom_llm_provider='litellm_proxy'"
+        )
+    if custom_llm_provider == PROVIDER or route_all(settings, env):
+        return model
+    raise RouteError(
+        f"model {model!r} has no 'litellm_proxy/' prefix: use model='litellm_proxy/{model}', or send every model "
+        f"to the gateway with shim.use_litellm_proxy = True or the environment variable {ENV_ROUTE_ALL}=1"
+    )
+
+
+def route_all(settings: Settings, env: Mapping[str, str]) -> bool:
+    """True when every model string goes to the gateway as is."""
+    return settings.use_litellm_proxy or env.get(ENV_ROUTE_ALL, "").strip().lower() in _TRUTHY
+
+
+def resolve_base_url(api_base: object, settings: Settings, env: Mapping[str, str]) -> str:
+    """The gateway's base URL, without a trailing slash; with or without `/v1` as the user gave it."""
+    value = api_base or settings.api_base or env.get(ENV_BASE)
+    if not value:
+        raise ConfigError(
+            "No gateway base URL: pass api_base='http://host:4000' to the call, set shim.api_base, or set the "
+            f"{ENV_BASE} environment variable (OPENAI_BASE_URL is deliberately not used)"
+        )
+    if not isinstance(value, str):
+        raise ConfigError(f"api_base must be a string such as 'http://host:4000', not {type(value).__name__}")
+    return normalize_base_url(value)
+
+
+@functools.lru_cache(maxsize=64)
+def normalize_base_url(url: str) -> str:
+    """Validate a base URL and drop trailing slashes. Cached: most programs use one or two."""
+    if not url.isprintable() or any(ch.isspace() for ch in url):
+        raise ConfigError("api_base contains whitespace or control characters: pass a plain URL")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(f"api_base {_safe_url(url)!r} is not an http(s) URL: pass e.g. 'http://localhost:4000'")
+    if parts.username is not None or parts.password is not None:
+        raise ConfigError("api_base must not contain credentials: pass the key as api_key instead")
+    if parts.query or parts.fragment:
+        raise ConfigError(f"api_base {_safe_url(url)!r} has a query or fragment: pass only scheme, host and path")
+    try:
+        parts.port  # noqa: B018  (raises ValueError on a malformed port)
+    except ValueError as error:
+        raise ConfigError(f"api_base {_safe_url(url)!r} has an invalid port") from error
+    return url.rstrip("/")
+
+
+def resolve_api_key(api_key: object, settings: Settings, env: Mapping[str, str]) -> str:
+    """The gateway key. Never OPENAI_API_KEY."""
+    value = api_key or settings.api_key or env.get(ENV_KEY)
+    if not value:
+        raise ConfigError(
+            "No gateway API key: pass api_key='sk-...' to the call, set shim.api_key, or set the "
+            f"{ENV_KEY} environment variable (OPENAI_API_KEY is deliberately not used)"
+        )
+    if not isinstance(value, str):
+        raise ConfigError(f"api_key must be a string, not {type(value).__name__}")
+    # A newline or non-ASCII character would break (or inject into) the Authorization header.
+    if not (value.isascii() and value.isprintable()) or " " in value:
+        raise ConfigError("api_key contains whitespace, control or non-ASCII characters: check how it was loaded")
+    return value
+
+
+def _check_model_text(model: str) -> None:
+    if not model or not model.strip():
+        raise RouteError("model is empty: pass model='litellm_proxy/<model-name>'")
+    if model != model.strip() or not model.isprintable():
+        raise RouteError(f"model {model!r} has surrounding whitespace or control characters: pass the bare name")
+
+
+def _safe_url(url: str) -> str:
+    """The URL without anything that could be a credential, for messages."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    return f"{parts.scheme}://{host}{parts.path}" if parts.scheme else url.split("@")[-1][:80]

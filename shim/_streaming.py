@@ -1,0 +1,166 @@
+"""Server-sent event streams: one decoder shared by the sync and async iterators.
+
+Leaving a loop early, `close()`, `with`, or dropping the iterator closes the HTTP response. A stream that ends
+before `[DONE]` and before any choice finished raises `APIConnectionError`: a cut stream is never returned as if
+it were complete.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterator
+from types import TracebackType
+from typing import Any, Generic, TypeVar
+
+import httpx2
+
+from shim import exceptions as exc
+from shim._errors import invalid_body, json_object, raise_for_error_object, translating
+from shim._request import Call
+from shim._results import Endpoint, build, hidden_params
+from shim.types import GatewayResult
+
+ChunkT = TypeVar("ChunkT", bound=GatewayResult)
+
+
+class _Decoder(Generic[ChunkT]):
+    """Turns SSE lines into chunks; knows whether the stream finished properly."""
+
+    def __init__(self, endpoint: Endpoint[ChunkT], call: Call, response: httpx2.Response, elapsed_ms: float) -> None:
+        self.endpoint = endpoint
+        self.call = call
+        self.response = response
+        self.hidden = hidden_params(call.route, response, elapsed_ms)
+        self.data: list[str] = []
+        self.done = False
+        self.finished = False
+
+    def feed(self, line: str) -> ChunkT | None:
+        """Take one line; return a chunk when it completes an event."""
+        if line.startswith("data:"):
+            self.data.append(line[6:] if line.startswith("data: ") else line[5:])
+            return None
+        if not line and self.data:
+            return self._dispatch()
+        return None
+
+    def _dispatch(self) -> ChunkT | None:
+        text = "\n".join(self.data)
+        self.data.clear()
+        if self.done or not text:
+            return None
+        if text.startswith("[DONE]"):
+            self.done = True
+            return None
+        try:
+            payload = json.loads(text)
+        except ValueError:
+            raise invalid_body(self.response, text[:200], self.call.route, "a stream event is not JSON") from None
+        return self._chunk(payload)
+
+    def _chunk(self, value: object) -> ChunkT:
+        payload = json_object(value)
+        if payload is None:
+            raise invalid_body(self.response, value, self.call.route, "a stream event is not a JSON object")
+        raise_for_error_object(self.response, payload, self.call.route)
+        chunk = build(self.endpoint, payload, self.call, self.response, self.hidden)
+        if not self.finished:
+            choices: Any = payload.get("choices") or ()
+            self.finished = any(choice.get("finish_reason") for choice in choices)
+        return chunk
+
+    def end(self) -> None:
+        """At the end of the body: flush a last event, and fail if the stream was cut short."""
+        if self.data:
+            self._dispatch()
+        if not (self.done or self.finished):
+            message = "The gateway's stream ended before it finished (no [DONE] and no finish_reason)"
+            raise exc.APIConnectionError(message=message, request=self.response.request)
+
+
+def _events(decoder: _Decoder[ChunkT]) -> Generator[ChunkT]:
+    response = decoder.response
+    try:
+        with translating(decoder.call.route):
+            for line in response.iter_lines():
+                chunk = decoder.feed(line)
+                if chunk is not None:
+                    yield chunk
+            decoder.end()
+    finally:
+        response.close()
+
+
+async def _aevents(decoder: _Decoder[ChunkT]) -> AsyncGenerator[ChunkT]:
+    response = decoder.response
+    try:
+        with translating(decoder.call.route):
+            async for line in response.aiter_lines():
+                chunk = decoder.feed(line)
+                if chunk is not None:
+                    yield chunk
+            decoder.end()
+    finally:
+        await response.aclose()
+
+
+class CustomStreamWrapper(Generic[ChunkT]):
+    """A sync stream of chunks (LiteLLM's name). Iterate it, or use it as a context manager."""
+
+    def __init__(self, endpoint: Endpoint[ChunkT], call: Call, response: httpx2.Response, elapsed_ms: float) -> None:
+        self.response = response
+        self.model = call.route.model
+        self._events: Generator[ChunkT] = _events(_Decoder(endpoint, call, response, elapsed_ms))
+
+    def __repr__(self) -> str:
+        return f"CustomStreamWrapper(model={self.model!r})"
+
+    def __iter__(self) -> Iterator[ChunkT]:
+        return self
+
+    def __next__(self) -> ChunkT:
+        return next(self._events)
+
+    def close(self) -> None:
+        """Stop reading and release the connection."""
+        self._events.close()
+        self.response.close()
+
+    def __enter__(self) -> CustomStreamWrapper[ChunkT]:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+
+class AsyncCustomStreamWrapper(Generic[ChunkT]):
+    """An async stream of chunks. Iterate it with `async for`, or use it as an async context manager."""
+
+    def __init__(self, endpoint: Endpoint[ChunkT], call: Call, response: httpx2.Response, elapsed_ms: float) -> None:
+        self.response = response
+        self.model = call.route.model
+        self._events: AsyncGenerator[ChunkT] = _aevents(_Decoder(endpoint, call, response, elapsed_ms))
+
+    def __repr__(self) -> str:
+        return f"AsyncCustomStreamWrapper(model={self.model!r})"
+
+    def __aiter__(self) -> AsyncIterator[ChunkT]:
+        return self
+
+    async def __anext__(self) -> ChunkT:
+        return await self._events.__anext__()
+
+    async def aclose(self) -> None:
+        """Stop reading and release the connection."""
+        await self._events.aclose()
+        await self.response.aclose()
+
+    async def __aenter__(self) -> AsyncCustomStreamWrapper[ChunkT]:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()
