@@ -21,7 +21,7 @@ install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
 demo: install
-	$(BIN)/python examples/quickstart.py
+	$(BIN)/shim demo
 
 lint: install-test
 	$(BIN)/ruff check .
