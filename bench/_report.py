@@ -95,7 +95,8 @@ TENANTS = Table(
 def _number(value: float | None) -> str:
     if value is None:
         return "—"
-    return f"{value:.0f}" if abs(value) >= 100 else f"{value:.3g}"
+    digits = 0 if abs(value) >= 100 else 1 if abs(value) >= 10 else 2
+    return f"{value:.{digits}f}"
 
 
 def _cell(medians: Medians, row: str, contender: str, key: str) -> float | None:

@@ -104,7 +104,8 @@ def _latency(call: Callable[[], object], sizes: Sizes) -> Metrics:
 # --- chat, sync ---------------------------------------------------------------------------------
 
 
-def _sync_chat(contender: str, url: str) -> Callable[[], object]:
+def sync_chat_call(contender: str, url: str) -> Callable[[], object]:
+    """A no-argument chat call for the contender, its client (if any) already built."""
     if contender == "openai":
         from openai import OpenAI
 
@@ -116,7 +117,7 @@ def _sync_chat(contender: str, url: str) -> Callable[[], object]:
 
 def cold(contender: str, url: str, sizes: Sizes) -> Metrics:
     """Import, build, one chat call: the driver times the whole process from outside."""
-    _sync_chat(contender, url)()
+    sync_chat_call(contender, url)()
     return {"rss_mb": peak_rss_mb(), "modules": len(sys.modules)}
 
 
@@ -131,7 +132,7 @@ def import_(contender: str, url: str, sizes: Sizes) -> Metrics:
 
 def sync(contender: str, url: str, sizes: Sizes) -> Metrics:
     """Per-call latency of sequential chat calls over one keep-alive connection."""
-    return _latency(_sync_chat(contender, url), sizes)
+    return _latency(sync_chat_call(contender, url), sizes)
 
 
 # --- chat, async ---------------------------------------------------------------------------------
