@@ -14,7 +14,6 @@ import io
 import pstats
 import sys
 from collections.abc import Callable
-from typing import cast
 
 from bench._driver import bench_server
 from bench._workloads import sync_chat_call
@@ -23,7 +22,6 @@ from bench._workloads import sync_chat_call
 PHASES = [
     ("chat/completions/completions.py", "create", "chat.completions.create (total)"),
     ("_utils/_transform.py", "maybe_transform", "params transform (maybe_transform)"),
-    ("_base_client.py", "_prepare_options", "options preparation"),
     ("_base_client.py", "_build_request", "request building (_build_request)"),
     ("_base_client.py", "_build_headers", "  of which headers (_build_headers)"),
     ("httpx2/_client.py", "send", "httpx2 Client.send (I/O and transport)"),
@@ -35,21 +33,17 @@ PHASES = [
     ("json/__init__.py", "loads", "json.loads"),
 ]
 
-StatKey = tuple[str, int, str]
-StatRow = tuple[int, int, float, float, object]
-
-
-def _stats_table(profile: cProfile.Profile) -> dict[StatKey, StatRow]:
-    # pstats keeps its table in an attribute typeshed leaves untyped; its layout is documented in pstats.
-    return cast(dict[StatKey, StatRow], pstats.Stats(profile).stats)  # pyright: ignore[reportUnknownMemberType]
-
 
 def phase_times(profile: cProfile.Profile, calls: int) -> list[tuple[str, float]]:
     """Cumulative microseconds per call for each phase in PHASES present in the profile."""
-    table = _stats_table(profile)
+    cumulative: dict[tuple[str, str], float] = {}
+    for entry in profile.getstats():
+        # Builtins come as a bare description string, Python functions as their code object.
+        where = ("~", entry.code) if isinstance(entry.code, str) else (entry.code.co_filename, entry.code.co_name)
+        cumulative[where] = cumulative.get(where, 0.0) + entry.totaltime
     out: list[tuple[str, float]] = []
     for suffix, name, label in PHASES:
-        total = sum(row[3] for (path, _, func), row in table.items() if func == name and path.endswith(suffix))
+        total = sum(t for (path, func), t in cumulative.items() if func == name and path.endswith(suffix))
         if total:
             out.append((label, total / calls * 1e6))
     return out
