@@ -201,7 +201,7 @@ def patch_openai() -> PatchHandle:
                     continue
                 handle = _wrap(owner, method.method, _wrapper(method, asynchronous=bool(index)))
                 _installed.append((owner, method.method, handle))
-            patched.append(method.name)
+                patched.append(method.name)
         if missing:
             log.debug("openai %s lacks %s: not patched", openai.__version__, ", ".join(missing))
         _state.update(patched=tuple(dict.fromkeys(patched)), missing=tuple(missing))
