@@ -454,3 +454,10 @@ def test_autopatch_without_a_program_prints_usage(tmp_path: Path) -> None:
     result = _run(["-m", "shim.autopatch"], {}, tmp_path)
     assert result.returncode == 2
     assert "usage" in result.stderr
+
+
+def test_the_example_runs(tmp_path: Path) -> None:
+    example = Path(__file__).parent.parent / "examples" / "patch_openai.py"
+    result = _run([str(example)], {}, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("echo: Hello, how are you?") == 3
