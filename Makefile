@@ -21,7 +21,8 @@ install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
 demo: install
-	$(BIN)/python examples/quickstart.py
+	@for example in quickstart chat streaming embeddings images transcription speech rerank responses async_batch; do \
+		echo "== examples/$$example.py"; $(BIN)/python examples/$$example.py || exit 1; done
 
 lint: install-test
 	$(BIN)/ruff check .
