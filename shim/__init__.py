@@ -49,6 +49,7 @@ from shim.exceptions import (
     Timeout,
     UnprocessableEntityError,
 )
+from shim.patch import patch_openai, unpatch_openai
 from shim.types import (
     BinaryResponse,
     EmbeddingResponse,
@@ -130,6 +131,7 @@ __all__ = [
     "embedding",
     "image_generation",
     "models",
+    "patch_openai",
     "rerank",
     "responses",
     "speech",
@@ -137,5 +139,6 @@ __all__ = [
     "text_completion",
     "transcription",
     "types",
+    "unpatch_openai",
     "use_litellm_proxy",
 ]
