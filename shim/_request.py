@@ -106,6 +106,9 @@ def request_options(kwargs: dict[str, Any]) -> openai.RequestOptions:
     headers = _first(kwargs, "extra_headers", "headers")
     if headers:
         options["headers"] = _headers(headers)
+    query = kwargs.pop("extra_query", None)
+    if query:
+        options["params"] = _mapping("extra_query", query)
     return options
 
 
