@@ -19,10 +19,12 @@ from pathlib import Path
 from typing import IO, Any
 
 import shim
-from shim._demo import KINDS, env_name
+from shim._demo import KINDS, demo, env_name
+from shim._doctor import doctor, find_setting
 from shim._explain import explain
 from shim._request import package_settings
 from shim._router import ENV_BASE, ENV_KEY, resolve_base_url
+from shim.exceptions import ConfigError
 
 _EPILOG = f"""configuration: --api-base/--api-key, else {ENV_BASE}/{ENV_KEY} (prefer the environment for the key:
 other users can read command lines with ps). Models may be given as NAME or litellm_proxy/NAME."""
@@ -37,6 +39,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        if args.handler not in (_doctor, _demo):
+            _check_configured(args)
         return args.handler(args)
     except UsageError as error:
         args.subparser.error(str(error))  # exits 2
@@ -225,8 +229,6 @@ def _add_doctor(sub: argparse.ArgumentParser) -> None:
 
 
 def _doctor(args: argparse.Namespace) -> int:
-    from shim._doctor import doctor
-
     timeout = getattr(args, "timeout", None) or 10.0
     ok = doctor(getattr(args, "api_base", None), getattr(args, "api_key", None), args.model, timeout=timeout)
     return 0 if ok else 1
@@ -239,8 +241,6 @@ def _add_demo(sub: argparse.ArgumentParser) -> None:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from shim._demo import demo
-
     models = {kind: getattr(args, f"{kind}_model") for kind in KINDS}
     options = _gateway_options(args)
     ok = demo(options.pop("api_base", None), options.pop("api_key", None), models=models, fake=args.fake, **options)
@@ -262,6 +262,16 @@ def _gateway_options(args: argparse.Namespace) -> dict[str, Any]:
 def _model_options(args: argparse.Namespace) -> dict[str, Any]:
     # A bare name goes to the gateway as is, and so does litellm_proxy/NAME (as NAME).
     return {**_gateway_options(args), "custom_llm_provider": "litellm_proxy"}
+
+
+def _check_configured(args: argparse.Namespace) -> None:
+    """Say what is missing in the command line's own terms (flags and variables), before any call."""
+    for flag, attribute, variable, example in (
+        ("--api-base", "api_base", ENV_BASE, "http://host:4000"),
+        ("--api-key", "api_key", ENV_KEY, "sk-..."),
+    ):
+        if find_setting(getattr(args, attribute, None), flag, attribute, variable).value is None:
+            raise ConfigError(f"no gateway {attribute}: set {variable}={example} or pass {flag}")
 
 
 def _base_url(args: argparse.Namespace) -> str | None:

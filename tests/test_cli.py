@@ -218,11 +218,16 @@ def test_a_gateway_error_status_is_reported(proxy: FakeProxy) -> None:
     assert "`shim models` lists the models" in result.stderr
 
 
-def test_missing_configuration_says_how_to_set_it() -> None:
-    result = shim_cli("models")
-    assert result.returncode == 1
-    assert result.stderr.startswith("shim: error: No gateway base URL:")
-    assert "LITELLM_PROXY_API_BASE" in result.stderr
+def test_missing_configuration_says_how_to_set_it(proxy: FakeProxy) -> None:
+    no_base = shim_cli("models")
+    assert no_base.returncode == 1
+    assert (
+        no_base.stderr
+        == "shim: error: no gateway api_base: set LITELLM_PROXY_API_BASE=http://host:4000 or pass --api-base\n"
+    )
+    no_key = shim_cli("models", "--api-base", proxy.url)
+    assert no_key.stderr == "shim: error: no gateway api_key: set LITELLM_PROXY_API_KEY=sk-... or pass --api-key\n"
+    assert proxy.requests == []
 
 
 def test_no_command_is_a_usage_error() -> None:
