@@ -12,11 +12,12 @@ Loaded by pytest only (entry point `pytest11`); `import shim` never imports pyte
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pytest
 
-from shim._router import ENV_BASE, ENV_KEY
-from shim.testing import FakeProxy
+if TYPE_CHECKING:
+    from shim.testing import FakeProxy
 
 
 @pytest.fixture
@@ -25,7 +26,10 @@ def fake_litellm_proxy(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeProxy]:
 
     The environment is restored and the shim's cached connections closed when the test ends.
     """
+    # Imported here: pytest loads this plugin in every run where shim is installed, most of which never use it.
     import shim
+    from shim._router import ENV_BASE, ENV_KEY
+    from shim.testing import FakeProxy
 
     with FakeProxy() as proxy:
         monkeypatch.setenv(ENV_BASE, proxy.url)
