@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import os
+import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,7 @@ from types import ModuleType
 import pytest
 
 from .harness import ProxyProcess, litellm_executable, proxy_config, start_proxy, stop_proxy, write_config
+from .tap import Tap
 from .upstream import FakeUpstream
 
 
@@ -92,3 +94,28 @@ def litellm_proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiteLLMP
 def litellm_sdk() -> ModuleType:
     """The `litellm` module, imported only by tests that use it so a missing install skips instead of erroring."""
     return importlib.import_module("litellm")
+
+
+@pytest.fixture(scope="session")
+def proxy_tap(litellm_proxy: LiteLLMProxy) -> Iterator[Tap]:
+    """A recording relay in front of the proxy: what a client sent, before the proxy rewrote it."""
+    tap = Tap(litellm_proxy.url)
+    try:
+        yield tap
+    finally:
+        tap.close()
+
+
+@pytest.fixture(scope="session")
+def silent_url() -> Iterator[str]:
+    """A loopback port that accepts connections (the kernel's backlog) and never answers: for timeouts."""
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+
+
+@pytest.fixture(scope="session")
+def refused_url() -> str:
+    """A loopback port nobody listens on: connections to it are refused."""
+    with socket.create_server(("127.0.0.1", 0)) as probe:
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}"

@@ -30,6 +30,7 @@ STOP_GRACE = 5.0
 # model names carry a `fake-` prefix so a test can tell the group name from what the proxy forwarded.
 OPENAI_GROUPS: dict[str, str] = {
     "chat": "fake-chat",
+    "team/chat": "fake-chat",  # a group name with a slash: `litellm_proxy/team/chat` must send all of it
     "text": "fake-text",
     "embed": "fake-embed",
     "image": "fake-image",
