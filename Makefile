@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint typecheck pytest install install-test clean
+.PHONY: demo test lint typecheck pytest install install-test clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +22,8 @@ install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
 demo: install
-	$(BIN)/python examples/quickstart.py
+	@for example in quickstart chat streaming embeddings images transcription speech rerank responses async_batch; do \
+		echo "== examples/$$example.py"; $(BIN)/python examples/$$example.py || exit 1; done
 
 lint: install-test
 	$(BIN)/ruff check .
@@ -35,6 +36,10 @@ pytest: install-test
 	$(BIN)/python -m pytest
 
 test: lint typecheck pytest
+
+# Side-by-side benchmarks (bench/README.md); BENCH_ARGS=--quick for a smoke run, --write for BENCHMARKS.md.
+bench: install
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV)

@@ -107,6 +107,9 @@ def request_options(kwargs: dict[str, Any]) -> openai.RequestOptions:
     headers = {**_headers(kwargs.pop("headers", None) or {}), **_headers(kwargs.pop("extra_headers", None) or {})}
     if headers:
         options["headers"] = headers
+    query = kwargs.pop("extra_query", None)
+    if query:
+        options["params"] = _mapping("extra_query", query)
     return options
 
 
