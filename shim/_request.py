@@ -103,9 +103,10 @@ def request_options(kwargs: dict[str, Any]) -> openai.RequestOptions:
         if isinstance(retries, bool) or not isinstance(retries, int) or retries < 0:
             raise ValueError(f"num_retries must be an int >= 0, not {retries!r}")
         options["max_retries"] = retries
-    headers = _first(kwargs, "extra_headers", "headers")
+    # LiteLLM sends both when both are given; `extra_headers` wins a name given twice.
+    headers = {**_headers(kwargs.pop("headers", None) or {}), **_headers(kwargs.pop("extra_headers", None) or {})}
     if headers:
-        options["headers"] = _headers(headers)
+        options["headers"] = headers
     query = kwargs.pop("extra_query", None)
     if query:
         options["params"] = _mapping("extra_query", query)

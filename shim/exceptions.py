@@ -139,9 +139,13 @@ class ServiceUnavailableError(InternalServerError):
 class APIConnectionError(LiteLLMErrorMixin, openai.APIConnectionError):
     """The gateway could not be reached, or the connection broke mid-response."""
 
+    status_code: int = 500  # no HTTP status; LiteLLM code reads this one
+
 
 class Timeout(LiteLLMErrorMixin, openai.APITimeoutError):
     """The request timed out (after the configured retries)."""
+
+    status_code: int = 408  # no HTTP status; LiteLLM code reads this one
 
 
 class APIResponseValidationError(LiteLLMErrorMixin, openai.APIResponseValidationError):

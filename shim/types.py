@@ -31,6 +31,7 @@ from openai.types.chat.chat_completion_message_function_tool_call import ChatCom
 from openai.types.chat.chat_completion_message_function_tool_call import Function as _OpenAIFunction
 from openai.types.create_embedding_response import Usage as _EmbeddingUsage
 from openai.types.responses import Response
+from openai.types.responses import ResponseUsage as _OpenAIResponseUsage
 from pydantic import PrivateAttr
 
 __all__ = [
@@ -52,6 +53,7 @@ __all__ = [
     "ModelResponseStream",
     "RerankResponse",
     "RerankResult",
+    "ResponseAPIUsage",
     "ResponseEvent",
     "ResponsesAPIResponse",
     "StreamingChoices",
@@ -225,8 +227,14 @@ class RerankResponse(GatewayResult):
     meta: dict[str, Any] | None = None
 
 
+class ResponseAPIUsage(_OpenAIResponseUsage, DictAccess):
+    """Token usage of a Responses API call (LiteLLM's name)."""
+
+
 class ResponsesAPIResponse(Response, GatewayResult):
     """A Responses API answer (`responses()`): an `openai.types.responses.Response`."""
+
+    usage: ResponseAPIUsage | None = None
 
 
 class ResponseEvent(DictAccess):

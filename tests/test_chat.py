@@ -87,6 +87,11 @@ def test_headers_is_an_alias_of_extra_headers(gateway: FakeProxy) -> None:
     assert gateway.requests[-1].headers["x-tenant"] == "t9"
 
 
+def test_headers_and_extra_headers_are_both_sent(gateway: FakeProxy) -> None:
+    shim.completion("litellm_proxy/m", HI, headers={"X-Tenant": "t9", "X-Both": "h"}, extra_headers={"X-Both": "e"})
+    assert (gateway.requests[-1].headers["x-tenant"], gateway.requests[-1].headers["x-both"]) == ("t9", "e")
+
+
 def test_timeout_is_sent_to_the_sdk(gateway: FakeProxy) -> None:
     shim.completion("litellm_proxy/m", HI, timeout=7)
     assert gateway.requests[-1].headers["x-stainless-read-timeout"] == "7.0"

@@ -135,6 +135,7 @@ def test_unreachable_gateway_is_a_connection_error(caplog: pytest.LogCaptureFixt
     with pytest.raises(shim.APIConnectionError) as info:
         shim.completion("litellm_proxy/m", HI, api_base="http://127.0.0.1:9", api_key=key, num_retries=0)
     assert isinstance(info.value, openai.APIConnectionError)
+    assert info.value.status_code == 500  # as LiteLLM's APIConnectionError
     assert key not in repr(info.value) and key not in str(info.value)
     assert all(key not in record.getMessage() for record in caplog.records)
 
@@ -144,6 +145,7 @@ def test_timeout_is_a_timeout_error(gateway: FakeProxy) -> None:
     with pytest.raises(shim.Timeout) as info:
         shim.completion("litellm_proxy/m", HI, timeout=0.1, num_retries=0)
     assert isinstance(info.value, openai.APITimeoutError)
+    assert info.value.status_code == 408  # as LiteLLM's Timeout
 
 
 def test_error_object_in_a_200_body_is_raised(gateway: FakeProxy) -> None:

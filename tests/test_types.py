@@ -69,3 +69,9 @@ def test_chunks_are_openai_chunks_with_dict_access(gateway: FakeProxy) -> None:
     assert isinstance(chunk, openai.types.chat.ChatCompletionChunk)
     assert chunk["choices"][0]["delta"]["role"] == "assistant"
     assert pickle.loads(pickle.dumps(chunk)) == chunk
+
+
+def test_responses_usage_has_dict_access(gateway: FakeProxy) -> None:
+    response = shim.responses("litellm_proxy/m", input="count these words")
+    assert isinstance(response.usage, openai.types.responses.ResponseUsage)
+    assert response["usage"]["total_tokens"] == response.usage.total_tokens > 0
