@@ -30,11 +30,17 @@ class Endpoint(Generic[ResultT]):
 
 
 def needs_list(field: str) -> ShapeCheck:
-    """A check that `field` is a list, as `choices`, `data` and `results` must be."""
+    """A check that `field` is a list of objects, as `choices`, `data` and `results` must be."""
 
     def check(body: Mapping[str, Any]) -> str | None:
         value = body.get(field)
-        return None if isinstance(value, list) else f"'{field}' must be a list, got {type(value).__name__}"
+        if not isinstance(value, list):
+            return f"'{field}' must be a list, got {type(value).__name__}"
+        items: list[object] = value  # pyright: ignore[reportUnknownVariableType]
+        for index, item in enumerate(items):
+            if not isinstance(item, dict):
+                return f"'{field}[{index}]' must be an object, got {type(item).__name__}"
+        return None
 
     return check
 

@@ -1,0 +1,26 @@
+"""Defects the reliability suite found, one test each, so they stay fixed."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+import shim
+from shim.testing import FakeProxy
+from tests.conftest import HI
+
+SSE = {"content-type": "text/event-stream"}
+
+
+@pytest.mark.parametrize("body", [{"choices": [1]}, {"choices": [None]}, {"choices": [{"index": 0}, "x"]}])
+def test_choices_that_are_not_objects_are_a_validation_error(gateway: FakeProxy, body: dict[str, Any]) -> None:
+    # Was: a result whose choices[0].message raised AttributeError later (or, in a stream, at once).
+    gateway.respond(200, body=body)
+    with pytest.raises(shim.APIResponseValidationError, match=r"'choices\[\d\]' must be an object"):
+        shim.completion("litellm_proxy/m", HI)
+    events = b"data: " + json.dumps(body).encode() + b"\n\n"
+    gateway.respond(200, body=events, headers=SSE)
+    with pytest.raises(shim.APIResponseValidationError, match="must be an object"):
+        list(shim.completion("litellm_proxy/m", HI, stream=True))
