@@ -10,14 +10,14 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterator
 from types import TracebackType
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NoReturn, TypeVar
 
 import httpx2
 
 from shim import exceptions as exc
 from shim._errors import invalid_body, json_object, raise_for_error_object, translating
 from shim._request import Call
-from shim._results import Endpoint, build, hidden_params
+from shim._results import Endpoint, build, decode_json, hidden_params
 from shim.types import GatewayResult
 
 ChunkT = TypeVar("ChunkT", bound=GatewayResult)
@@ -69,6 +69,17 @@ class _Decoder(Generic[ChunkT]):
             self.finished = any(choice.get("finish_reason") for choice in choices)
         return chunk
 
+    def is_event_stream(self) -> bool:
+        """False when the gateway answered a streaming call with a JSON document or an HTML page instead."""
+        kind = self.response.headers.get("content-type", "").lower()
+        return not ("json" in kind or "html" in kind)
+
+    def not_a_stream(self) -> NoReturn:
+        """Raise for a whole (read) body where a stream was expected: its error object, or what it is instead."""
+        data = decode_json(self.response, self.call.route)
+        kind = self.response.headers.get("content-type")
+        raise invalid_body(self.response, data, self.call.route, f"expected an event stream, got {kind}")
+
     def end(self) -> None:
         """At the end of the body: flush a last event, and fail if the stream was cut short."""
         if self.data:
@@ -82,6 +93,9 @@ def _events(decoder: _Decoder[ChunkT]) -> Generator[ChunkT]:
     response = decoder.response
     try:
         with translating(decoder.call.route):
+            if not decoder.is_event_stream():
+                response.read()
+                decoder.not_a_stream()
             for line in response.iter_lines():
                 chunk = decoder.feed(line)
                 if chunk is not None:
@@ -95,6 +109,9 @@ async def _aevents(decoder: _Decoder[ChunkT]) -> AsyncGenerator[ChunkT]:
     response = decoder.response
     try:
         with translating(decoder.call.route):
+            if not decoder.is_event_stream():
+                await response.aread()
+                decoder.not_a_stream()
             async for line in response.aiter_lines():
                 chunk = decoder.feed(line)
                 if chunk is not None:

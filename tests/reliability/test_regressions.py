@@ -24,3 +24,23 @@ def test_choices_that_are_not_objects_are_a_validation_error(gateway: FakeProxy,
     gateway.respond(200, body=events, headers=SSE)
     with pytest.raises(shim.APIResponseValidationError, match="must be an object"):
         list(shim.completion("litellm_proxy/m", HI, stream=True))
+
+
+@pytest.mark.parametrize(
+    ("body", "headers", "expected", "match"),
+    [
+        ({"error": {"message": "quota exceeded", "code": "429"}}, {}, shim.RateLimitError, "quota exceeded"),
+        ({"id": "x", "choices": []}, {}, shim.APIResponseValidationError, "expected an event stream"),
+        (b"<html>oops</html>", {"content-type": "text/html"}, shim.APIResponseValidationError, "not JSON"),
+    ],
+)
+async def test_a_stream_answered_with_a_document_raises_what_the_document_says(
+    gateway: FakeProxy, body: Any, headers: dict[str, str], expected: type, match: str
+) -> None:
+    # Was: APIConnectionError "stream ended before it finished", hiding a 200 {"error": ...} from the gateway.
+    gateway.respond(200, body=body, headers=headers, times=2)
+    with pytest.raises(expected, match=match):
+        list(shim.completion("litellm_proxy/m", HI, stream=True))
+    with pytest.raises(expected, match=match):
+        async for _ in await shim.acompletion("litellm_proxy/m", HI, stream=True):
+            pass
