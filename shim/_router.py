@@ -141,5 +141,7 @@ def _check_model_text(model: str) -> None:
 def _safe_url(url: str) -> str:
     """The URL without anything that could be a credential, for messages."""
     parts = urlsplit(url)
-    host = parts.hostname or ""
-    return f"{parts.scheme}://{host}{parts.path}" if parts.scheme else url.split("@")[-1][:80]
+    if parts.scheme and parts.netloc:
+        return f"{parts.scheme}://{parts.hostname or ''}{parts.path}"[:80]
+    # No authority (e.g. 'user:secret@host' parses as scheme 'user'): drop everything up to the last '@'.
+    return url.rpartition("@")[2][:80]

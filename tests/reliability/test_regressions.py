@@ -44,3 +44,12 @@ async def test_a_stream_answered_with_a_document_raises_what_the_document_says(
     with pytest.raises(expected, match=match):
         async for _ in await shim.acompletion("litellm_proxy/m", HI, stream=True):
             pass
+
+
+@pytest.mark.parametrize("url", ["user:s3cr3t-pw@host:4000", "admin:s3cr3t-pw@localhost", "ftp://u:s3cr3t-pw@host"])
+def test_a_base_url_with_credentials_never_shows_them(proxy: FakeProxy, url: str) -> None:
+    # Was: "api_base 'user://s3cr3t-pw@host:4000' is not an http(s) URL" (no scheme: urlsplit reads 'user' as one).
+    with pytest.raises(shim.ConfigError) as info:
+        shim.completion("litellm_proxy/m", HI, api_base=url, api_key="sk-1")
+    assert "s3cr3t" not in str(info.value)
+    assert not proxy.requests
