@@ -62,8 +62,10 @@ def resolve_model(model: object, custom_llm_provider: object, settings: Settings
     _check_model_text(model)
     if model.startswith(PREFIX):
         rest = model[len(PREFIX) :]
-        if not rest:
+        if not rest.strip():
             raise RouteError(f"model {model!r} names no model after the prefix: use 'litellm_proxy/<model-name>'")
+        if rest != rest.strip():
+            raise RouteError(f"model {model!r} has whitespace after the prefix: use 'litellm_proxy/{rest.strip()}'")
         return rest
     if custom_llm_provider is not None and custom_llm_provider != PROVIDER:
         raise RouteError(

@@ -53,3 +53,11 @@ def test_a_base_url_with_credentials_never_shows_them(proxy: FakeProxy, url: str
         shim.completion("litellm_proxy/m", HI, api_base=url, api_key="sk-1")
     assert "s3cr3t" not in str(info.value)
     assert not proxy.requests
+
+
+@pytest.mark.parametrize("model", ["litellm_proxy/ gpt-4o", "litellm_proxy/gpt-4o\u3000", "litellm_proxy/\tgpt"])
+def test_whitespace_after_the_prefix_is_a_route_error(gateway: FakeProxy, model: str) -> None:
+    # Was: the model " gpt-4o" sent to the gateway, which answers with a confusing 400 or 404.
+    with pytest.raises(shim.RouteError, match="litellm_proxy/"):
+        shim.completion(model, HI)
+    assert not gateway.requests
