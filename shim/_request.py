@@ -20,6 +20,9 @@ from shim._router import Route, Settings, resolve
 
 CACHE = ClientCache()
 
+# The characters of an HTTP header name (RFC 9110 "token").
+_TOKEN = frozenset("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
 # LiteLLM-only options that mean nothing on this route; accepted so LiteLLM code runs unchanged.
 _IGNORED = ("drop_params",)
 
@@ -133,10 +136,13 @@ def _timeout(value: object) -> float | openai.Timeout:
 
 
 def _headers(value: object) -> dict[str, str]:
+    # Checked here, before I/O: a CR/LF would inject a header, and httpx2 would fail late (and be retried).
     headers = _mapping("extra_headers", value)
     for name, header in headers.items():
-        if not isinstance(header, str) or not header.isprintable():
-            raise ValueError(f"extra_headers[{name!r}] must be a printable string")
+        if not name or not set(name) <= _TOKEN:
+            raise ValueError(f"extra_headers has an invalid header name {name!r}: use letters, digits and '-'")
+        if not isinstance(header, str) or not (header.isascii() and header.isprintable()):
+            raise ValueError(f"extra_headers[{name!r}] must be a printable ASCII string")
     return headers
 
 

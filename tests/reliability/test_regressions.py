@@ -61,3 +61,15 @@ def test_whitespace_after_the_prefix_is_a_route_error(gateway: FakeProxy, model:
     with pytest.raises(shim.RouteError, match="litellm_proxy/"):
         shim.completion(model, HI)
     assert not gateway.requests
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{"X-A\r\nX-Injected": "1"}, {"X-A: b": "1"}, {"": "1"}, {"X-é": "1"}, {"X-A": "é"}, {"X-A": "a\r\nX-B: c"}],
+)
+def test_bad_extra_headers_are_a_value_error_before_any_request(gateway: FakeProxy, headers: dict[str, str]) -> None:
+    # Was: APIConnectionError after the SDK's retries (CR/LF in a name), or a bare UnicodeEncodeError.
+    with pytest.raises(ValueError, match="extra_headers") as info:
+        shim.completion("litellm_proxy/m", HI, extra_headers=headers)
+    assert not isinstance(info.value, UnicodeError)
+    assert not gateway.requests
