@@ -5,6 +5,7 @@ Sync and async share everything here except the line that awaits the SDK.
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 from collections.abc import Mapping
@@ -130,8 +131,8 @@ def _first(kwargs: dict[str, Any], name: str, alias: str) -> Any:
 def _timeout(value: object) -> float | openai.Timeout:
     if isinstance(value, openai.Timeout):
         return value
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-        raise ValueError(f"timeout must be a number of seconds > 0 or an openai.Timeout, not {value!r}")
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < math.inf:
+        raise ValueError(f"timeout must be a finite number of seconds > 0 or an openai.Timeout, not {value!r}")
     return float(value)
 
 
