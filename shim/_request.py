@@ -5,7 +5,6 @@ Sync and async share everything here except the line that awaits the SDK.
 
 from __future__ import annotations
 
-import math
 import os
 import sys
 from collections.abc import Mapping
@@ -20,6 +19,9 @@ from shim._errors import translating
 from shim._router import Route, Settings, resolve
 
 CACHE = ClientCache()
+
+# A year: beyond ~9e9 s the socket layer raises OverflowError, and nobody means to wait longer than this.
+_MAX_TIMEOUT = 365 * 24 * 3600
 
 # The characters of an HTTP header name (RFC 9110 "token").
 _TOKEN = frozenset("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
@@ -131,8 +133,10 @@ def _first(kwargs: dict[str, Any], name: str, alias: str) -> Any:
 def _timeout(value: object) -> float | openai.Timeout:
     if isinstance(value, openai.Timeout):
         return value
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < math.inf:
-        raise ValueError(f"timeout must be a finite number of seconds > 0 or an openai.Timeout, not {value!r}")
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= _MAX_TIMEOUT:
+        raise ValueError(
+            f"timeout must be a number of seconds > 0 and <= {_MAX_TIMEOUT} or an openai.Timeout, not {value!r}"
+        )
     return float(value)
 
 
