@@ -1,12 +1,14 @@
 """Server-sent event streams: one decoder shared by the sync and async iterators.
 
-Leaving a loop early, `close()`, `with`, or dropping the iterator closes the HTTP response. A stream that ends
+Leaving a loop early, `close()`, `with`, or dropping the iterator (even before its first chunk) closes the HTTP
+response. A stream that ends
 before `[DONE]` and before any choice finished raises `APIConnectionError`: a cut stream is never returned as if
 it were complete.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterator
 from types import TracebackType
@@ -89,9 +91,15 @@ class _Decoder(Generic[ChunkT]):
             raise exc.APIConnectionError(message=message, request=self.response.request)
 
 
+# Each generator first yields this marker, at once: from then on, closing or garbage-collecting it runs its
+# `finally`, so a stream dropped before its first chunk still closes its response (and frees its connection).
+_STARTED: Any = object()
+
+
 def _events(decoder: _Decoder[ChunkT]) -> Generator[ChunkT]:
     response = decoder.response
     try:
+        yield _STARTED
         with translating(decoder.call.route):
             if not decoder.is_event_stream():
                 response.read()
@@ -108,6 +116,7 @@ def _events(decoder: _Decoder[ChunkT]) -> Generator[ChunkT]:
 async def _aevents(decoder: _Decoder[ChunkT]) -> AsyncGenerator[ChunkT]:
     response = decoder.response
     try:
+        yield _STARTED
         with translating(decoder.call.route):
             if not decoder.is_event_stream():
                 await response.aread()
@@ -128,6 +137,7 @@ class CustomStreamWrapper(Generic[ChunkT]):
         self.response = response
         self.model = call.route.model
         self._events: Generator[ChunkT] = _events(_Decoder(endpoint, call, response, elapsed_ms))
+        next(self._events)  # to the _STARTED marker
 
     def __repr__(self) -> str:
         return f"CustomStreamWrapper(model={self.model!r})"
@@ -159,6 +169,10 @@ class AsyncCustomStreamWrapper(Generic[ChunkT]):
         self.response = response
         self.model = call.route.model
         self._events: AsyncGenerator[ChunkT] = _aevents(_Decoder(endpoint, call, response, elapsed_ms))
+        # To the _STARTED marker without awaiting (nothing before it awaits); this also registers the generator
+        # with the running loop, which closes it if it is dropped.
+        with contextlib.suppress(StopIteration):
+            self._events.__anext__().send(None)  # pyright: ignore[reportAttributeAccessIssue, reportUnknownMemberType]
 
     def __repr__(self) -> str:
         return f"AsyncCustomStreamWrapper(model={self.model!r})"

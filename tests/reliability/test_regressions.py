@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import gc
 import json
+import time
 from typing import Any
 
 import pytest
@@ -81,3 +84,35 @@ def test_a_timeout_that_is_not_a_finite_positive_number_is_a_value_error(gateway
     with pytest.raises(ValueError, match="timeout must be"):
         shim.completion("litellm_proxy/m", HI, timeout=timeout)
     assert not gateway.requests
+
+
+def _settled(proxy: FakeProxy) -> int:
+    """The server's open connections once closes in flight have landed (a bounded wait, not a timing)."""
+    for _ in range(250):
+        if proxy.connections_open == 0:
+            break
+        time.sleep(0.02)
+    return proxy.connections_open
+
+
+def test_a_sync_stream_dropped_before_its_first_chunk_frees_its_connection(gateway: FakeProxy) -> None:
+    # Was: the connection stayed checked out of the pool for good; 1,000 of these exhausted the pool.
+    for _ in range(20):
+        stream = shim.completion("litellm_proxy/m", HI, stream=True)
+        del stream
+    gc.collect()
+    assert _settled(gateway) == 0
+    assert gateway.connections_opened == 20
+
+
+async def test_an_async_stream_dropped_before_its_first_chunk_frees_its_connection(gateway: FakeProxy) -> None:
+    for _ in range(20):
+        stream = await shim.acompletion("litellm_proxy/m", HI, stream=True)
+        del stream
+    gc.collect()
+    for _ in range(250):  # the loop closes dropped generators in tasks of its own
+        if gateway.connections_open == 0:
+            break
+        await asyncio.sleep(0.02)
+    assert gateway.connections_open == 0
+    await shim.aclose()
