@@ -1,7 +1,7 @@
 """The reliability suite: faults, bad responses, bad input, load, leaks, secrets, lifecycle, with figures.
 
 Every test here is marked `reliability` and may record figures (counts, never timings) through the `figures`
-fixture; at the end of the session they are written to `build/reliability.json`, from which
+fixture; at the end of the session they are written to `build/reliability.json` (`-soak.json` for a soak), from which
 `python -m tests.reliability.report` rewrites RELIABILITY.md. `SHIM_SOAK=1` (read once, at import, because the
 repository's autouse fixture clears every `SHIM_*` variable for each test) makes the load and leak tests longer.
 """
@@ -36,7 +36,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
     if FIGURES.sections:
-        path = session.config.rootpath / "build" / "reliability.json"
+        path = session.config.rootpath / "build" / ("reliability-soak.json" if SOAK else "reliability.json")
         path.parent.mkdir(exist_ok=True)
         path.write_text(json.dumps(FIGURES.as_dict(), indent=2, sort_keys=True) + "\n")
 
