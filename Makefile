@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint typecheck pytest soak reliability-report install install-test clean
+.PHONY: demo test lint typecheck pytest install install-test clean bench soak reliability-report
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,7 +21,8 @@ install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
 demo: install
-	$(BIN)/python examples/quickstart.py
+	@for example in quickstart chat streaming embeddings images transcription speech rerank responses async_batch; do \
+		echo "== examples/$$example.py"; $(BIN)/python examples/$$example.py || exit 1; done
 
 lint: install-test
 	$(BIN)/ruff check .
@@ -42,6 +43,10 @@ reliability-report: install-test
 # Longer: 100,000 requests over 5,000 tenants, 10,000 abandoned streams, 10x the fuzzing examples.
 soak: install-test
 	$(BIN)/python -m tests.reliability.report --soak
+
+# Side-by-side benchmarks (bench/README.md); BENCH_ARGS=--quick for a smoke run, --write for BENCHMARKS.md.
+bench: install
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV)

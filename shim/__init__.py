@@ -12,8 +12,21 @@ sends model strings without the `litellm_proxy/` prefix to the gateway as they a
 from __future__ import annotations
 
 from shim import types
+from shim._audio import aspeech, atranscription, speech, transcription
 from shim._builder import stream_chunk_builder
 from shim._chat import acompletion, atext_completion, completion, text_completion
+from shim._endpoints import (
+    aembedding,
+    aimage_generation,
+    amodels,
+    arerank,
+    aresponses,
+    embedding,
+    image_generation,
+    models,
+    rerank,
+    responses,
+)
 from shim._request import CACHE as client_cache
 from shim._streaming import AsyncCustomStreamWrapper, CustomStreamWrapper
 from shim.exceptions import (
@@ -36,7 +49,18 @@ from shim.exceptions import (
     Timeout,
     UnprocessableEntityError,
 )
-from shim.types import ModelResponse, ModelResponseStream, TextCompletionResponse
+from shim.patch import patch_openai, unpatch_openai
+from shim.types import (
+    BinaryResponse,
+    EmbeddingResponse,
+    ImageResponse,
+    ModelResponse,
+    ModelResponseStream,
+    RerankResponse,
+    ResponsesAPIResponse,
+    TextCompletionResponse,
+    TranscriptionResponse,
+)
 
 __version__ = "0.1.0"
 
@@ -66,33 +90,55 @@ __all__ = [
     "AuthenticationError",
     "BadGatewayError",
     "BadRequestError",
+    "BinaryResponse",
     "ConfigError",
     "ConflictError",
     "ContentPolicyViolationError",
     "ContextWindowExceededError",
     "CustomStreamWrapper",
+    "EmbeddingResponse",
+    "ImageResponse",
     "InternalServerError",
     "ModelResponse",
     "ModelResponseStream",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RerankResponse",
+    "ResponsesAPIResponse",
     "RouteError",
     "ServiceUnavailableError",
     "TextCompletionResponse",
     "Timeout",
+    "TranscriptionResponse",
     "UnprocessableEntityError",
     "__version__",
     "aclose",
     "acompletion",
+    "aembedding",
+    "aimage_generation",
+    "amodels",
     "api_base",
     "api_key",
+    "arerank",
+    "aresponses",
+    "aspeech",
     "atext_completion",
+    "atranscription",
     "client_cache",
     "close",
     "completion",
+    "embedding",
+    "image_generation",
+    "models",
+    "patch_openai",
+    "rerank",
+    "responses",
+    "speech",
     "stream_chunk_builder",
     "text_completion",
+    "transcription",
     "types",
+    "unpatch_openai",
     "use_litellm_proxy",
 ]

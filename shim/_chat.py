@@ -13,9 +13,9 @@ from shim._run import arun, run
 from shim._streaming import AsyncCustomStreamWrapper, CustomStreamWrapper
 from shim.types import ModelResponse, ModelResponseStream, TextCompletionResponse
 
-CHAT = Endpoint(ModelResponse, needs_list("choices"), prefix_model=True)
-CHAT_CHUNK = Endpoint(ModelResponseStream, needs_list("choices"), prefix_model=True)
-TEXT = Endpoint(TextCompletionResponse, needs_list("choices"), prefix_model=True)
+CHAT = Endpoint(ModelResponse.construct, needs_list("choices"), prefix_model=True)
+CHAT_CHUNK = Endpoint(ModelResponseStream.construct, needs_list("choices"), prefix_model=True)
+TEXT = Endpoint(TextCompletionResponse.construct, needs_list("choices"), prefix_model=True)
 
 Messages = Iterable[Mapping[str, Any] | pydantic.BaseModel]
 """What `messages` accepts: any iterable of dicts, TypedDicts or message objects from an earlier response."""
@@ -118,7 +118,7 @@ async def atext_completion(
 def _chat_fields(messages: object, stream: bool | None) -> dict[str, Any]:
     fields: dict[str, Any] = {"messages": _messages(messages)}
     if stream is not None:
-        fields["stream"] = _flag("stream", stream)
+        fields["stream"] = stream
     return fields
 
 
@@ -129,7 +129,7 @@ def _text_fields(prompt: object, stream: bool | None) -> dict[str, Any]:
         raise TypeError(f"prompt must be a string or a non-empty list of strings or token ids, not {prompt!r:.60}")
     fields: dict[str, Any] = {"prompt": prompt}
     if stream is not None:
-        fields["stream"] = _flag("stream", stream)
+        fields["stream"] = stream
     return fields
 
 
@@ -150,9 +150,3 @@ def _messages(messages: object) -> list[Any]:
                 f"messages[{index}] is a {type(item).__name__}; each message must be a dict or message object"
             )
     return items
-
-
-def _flag(name: str, value: object) -> bool:
-    if not isinstance(value, bool):
-        raise TypeError(f"{name} must be True or False, not {value!r}")
-    return value

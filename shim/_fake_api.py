@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
     from shim.testing import RecordedRequest
@@ -43,6 +44,8 @@ def answer(request: RecordedRequest, chunk_delay: float = 0.0) -> Reply:
     if handler is None:
         return _json(404, error_body(404, f"Not Found: {request.method} {request.path}"))
     try:
+        if handler in _RAW_HANDLERS:
+            return handler(request, chunk_delay)
         return handler(request.json if request.body[:1] == b"{" else {}, chunk_delay)
     except (KeyError, TypeError, ValueError) as exc:
         return _json(400, error_body(400, f"bad request: {exc!r}"))
@@ -149,7 +152,151 @@ def _text_events(base: dict[str, Any], text: str, chunk_delay: float) -> Iterato
     yield b"data: [DONE]\n\n"
 
 
-_ROUTES: dict[tuple[str, str], Callable[[dict[str, Any], float], Reply]] = {
+def _embeddings(body: dict[str, Any], _delay: float) -> Reply:
+    raw = body["input"]
+    inputs: list[Any] = [raw] if isinstance(raw, str) or (raw and isinstance(raw[0], int)) else list(raw)
+    dims = int(body.get("dimensions") or 8)
+    data = [{"object": "embedding", "index": i, "embedding": _vector(str(item), dims)} for i, item in enumerate(inputs)]
+    tokens = sum(len(str(item).split()) for item in inputs)
+    usage = {"prompt_tokens": tokens, "total_tokens": tokens}
+    return _json(200, {"object": "list", "data": data, "model": body["model"], "usage": usage})
+
+
+def _vector(text: str, dims: int) -> list[float]:
+    """A deterministic unit-ish vector for a text."""
+    seed = sum(text.encode()) or 1
+    return [round(((seed * (i + 7)) % 97) / 97 - 0.5, 6) for i in range(dims)]
+
+
+def _images(body: dict[str, Any], _delay: float) -> Reply:
+    count = int(body.get("n") or 1)
+    if body.get("response_format") == "b64_json":
+        data = [{"b64_json": base64.b64encode(_PNG).decode(), "revised_prompt": body["prompt"]} for _ in range(count)]
+    else:
+        data = [{"url": f"https://images.example/{i}.png", "revised_prompt": body["prompt"]} for i in range(count)]
+    return _json(200, {"created": int(time.time()), "data": data})
+
+
+# The smallest valid PNG: one transparent pixel.
+_PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+)
+
+
+def _transcriptions(request: RecordedRequest, _delay: float) -> Reply:
+    form = request.form
+    upload: Any = form.get("file")
+    if not isinstance(upload, tuple):
+        return _json(400, error_body(400, "no file uploaded"))
+    name, data = cast("tuple[str, bytes]", upload)
+    text = f"transcribed {len(data)} bytes of {name}"
+    fmt = form.get("response_format", "json")
+    if fmt in ("text", "srt", "vtt"):
+        return Reply(200, text.encode(), "text/plain; charset=utf-8")
+    payload: dict[str, Any] = {"text": text}
+    if fmt == "verbose_json":
+        payload |= {"language": form.get("language", "english"), "duration": 1.5, "segments": [{"id": 0, "text": text}]}
+    return _json(200, payload)
+
+
+def _speech(body: dict[str, Any], chunk_delay: float) -> Reply:
+    audio = b"ID3" + (body["input"].encode() * 64)
+    return Reply(200, audio, "audio/mpeg")
+
+
+def _rerank(body: dict[str, Any], _delay: float) -> Reply:
+    query = set(str(body["query"]).lower().split())
+    documents: list[Any] = body["documents"]
+    texts = [doc if isinstance(doc, str) else json.dumps(doc) for doc in documents]
+    scores = [len(query & set(text.lower().split())) / (len(query) or 1) for text in texts]
+    order = sorted(range(len(texts)), key=lambda i: -scores[i])[: body.get("top_n") or len(texts)]
+    results: list[dict[str, Any]] = []
+    for index in order:
+        item: dict[str, Any] = {"index": index, "relevance_score": round(scores[index], 4)}
+        if body.get("return_documents"):
+            item["document"] = {"text": texts[index]}
+        results.append(item)
+    meta = {"billed_units": {"search_units": 1}, "tokens": {"input_tokens": len(query), "output_tokens": 0}}
+    return _json(200, {"id": "rerank-" + uuid.uuid4().hex[:8], "results": results, "meta": meta})
+
+
+def _responses(body: dict[str, Any], chunk_delay: float) -> Reply:
+    raw = body["input"]
+    prompt = raw if isinstance(raw, str) else _last_user_text(raw)
+    text = "echo: " + prompt
+    response = _response_object(body, text, "completed")
+    if body.get("stream"):
+        return Reply(200, _response_events(body, text, chunk_delay), "text/event-stream")
+    return _json(200, response)
+
+
+def _response_object(body: dict[str, Any], text: str, status: str) -> dict[str, Any]:
+    message: dict[str, Any] = {
+        "id": "msg_1",
+        "type": "message",
+        "role": "assistant",
+        "status": status,
+        "content": [{"type": "output_text", "text": text, "annotations": []}] if status == "completed" else [],
+    }
+    words = len(text.split())
+    return {
+        "id": "resp_" + uuid.uuid4().hex[:8],
+        "object": "response",
+        "created_at": int(time.time()),
+        "model": body["model"],
+        "status": status,
+        "output": [message],
+        "parallel_tool_calls": True,
+        "tool_choice": "auto",
+        "tools": [],
+        "usage": {"input_tokens": 2, "output_tokens": words, "total_tokens": 2 + words},
+    }
+
+
+def _response_events(body: dict[str, Any], text: str, chunk_delay: float) -> Iterator[bytes]:
+    yield _named(
+        "response.created",
+        {"type": "response.created", "sequence_number": 0, "response": _response_object(body, "", "in_progress")},
+    )
+    for number, piece in enumerate(_pieces(text), start=1):
+        delta: dict[str, Any] = {
+            "type": "response.output_text.delta",
+            "sequence_number": number,
+            "item_id": "msg_1",
+            "output_index": 0,
+            "content_index": 0,
+            "delta": piece,
+            "logprobs": [],
+        }
+        yield _named("response.output_text.delta", delta)
+        if chunk_delay:
+            time.sleep(chunk_delay)
+    done = {"type": "response.completed", "sequence_number": 99, "response": _response_object(body, text, "completed")}
+    yield _named("response.completed", done)
+
+
+def _named(event: str, payload: dict[str, Any]) -> bytes:
+    return b"event: " + event.encode() + b"\n" + _event(payload)
+
+
+def _models(_body: dict[str, Any], _delay: float) -> Reply:
+    names = ["fake-chat", "fake-embedding", "fake-rerank"]
+    return _json(
+        200, {"object": "list", "data": [{"id": n, "object": "model", "created": 0, "owned_by": "fake"} for n in names]}
+    )
+
+
+_RAW_HANDLERS = {_transcriptions}
+
+_ROUTES: dict[tuple[str, str], Callable[[Any, float], Reply]] = {
     ("POST", "/chat/completions"): _chat,
     ("POST", "/completions"): _text,
+    ("POST", "/embeddings"): _embeddings,
+    ("POST", "/images/generations"): _images,
+    ("POST", "/audio/transcriptions"): _transcriptions,
+    ("POST", "/audio/speech"): _speech,
+    ("POST", "/rerank"): _rerank,
+    ("POST", "/v2/rerank"): _rerank,
+    ("POST", "/responses"): _responses,
+    ("GET", "/models"): _models,
 }

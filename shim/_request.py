@@ -16,7 +16,7 @@ import openai
 
 from shim._clients import ClientCache
 from shim._errors import translating
-from shim._router import Route, Settings, resolve
+from shim._router import Route, Settings, resolve, resolve_api_key, resolve_base_url
 
 CACHE = ClientCache()
 
@@ -53,20 +53,21 @@ def package_settings() -> Settings:
     )
 
 
-def prepare(path: str, model: object, fields: Mapping[str, Any], kwargs: dict[str, Any]) -> Call:
+def prepare(
+    path: str, model: object, fields: Mapping[str, Any], kwargs: dict[str, Any], *, streams: bool = True
+) -> Call:
     """Resolve a call's route and options; what is left of `kwargs` goes into the JSON body.
 
     Raises `RouteError`, `ConfigError`, `TypeError` or `ValueError` before anything is sent.
     """
     route = resolve(
         model,
-        api_base=kwargs.pop("api_base", None) or kwargs.pop("base_url", None),
+        api_base=_first(kwargs, "api_base", "base_url"),
         api_key=kwargs.pop("api_key", None),
         custom_llm_provider=kwargs.pop("custom_llm_provider", None),
         settings=package_settings(),
         env=os.environ,
     )
-    kwargs.pop("base_url", None)
     options = request_options(kwargs)
     extra_body = kwargs.pop("extra_body", None)
     for name in _IGNORED:
@@ -74,7 +75,27 @@ def prepare(path: str, model: object, fields: Mapping[str, Any], kwargs: dict[st
     body = {"model": route.model, **fields, **{k: v for k, v in kwargs.items() if v is not None}}
     if extra_body is not None:
         body.update(_mapping("extra_body", extra_body))
-    return Call(route, path, body, options, stream=bool(body.get("stream")))
+    stream = body.get("stream")
+    if stream is not None and not isinstance(stream, bool):
+        raise TypeError(f"stream must be True or False, not {stream!r}")
+    if stream and not streams:
+        raise ValueError(f"{path} does not stream: drop stream=True")
+    return Call(route, path, body, options, stream=bool(stream))
+
+
+def prepare_get(path: str, kwargs: dict[str, Any]) -> Call:
+    """A GET with no model (e.g. `models`): the gateway and key only; other keywords become query parameters."""
+    settings = package_settings()
+    route = Route(
+        "",
+        resolve_base_url(_first(kwargs, "api_base", "base_url"), settings, os.environ),
+        resolve_api_key(kwargs.pop("api_key", None), settings, os.environ),
+    )
+    options = request_options(kwargs)
+    params = {k: v for k, v in kwargs.items() if v is not None}
+    if params:
+        options["params"] = params
+    return Call(route, path, {}, options, method="get")
 
 
 def request_options(kwargs: dict[str, Any]) -> openai.RequestOptions:
@@ -91,6 +112,9 @@ def request_options(kwargs: dict[str, Any]) -> openai.RequestOptions:
     headers = _first(kwargs, "extra_headers", "headers")
     if headers:
         options["headers"] = _headers(headers)
+    query = kwargs.pop("extra_query", None)
+    if query:
+        options["params"] = _mapping("extra_query", query)
     return options
 
 

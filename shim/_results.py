@@ -1,48 +1,51 @@
-"""From the gateway's HTTP answer to one typed result: shape checks, `model` prefix, `_hidden_params`."""
+"""From the gateway's HTTP answer to one typed result: decoding, shape checks, `model` prefix, `_hidden_params`."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 import httpx2
+import pydantic
 
-from shim._errors import invalid_body, raise_for_error_object
+from shim._errors import invalid_body, json_object, raise_for_error_object
 from shim._request import Call
 from shim._router import PREFIX, PROVIDER, Route
 from shim.types import GatewayResult, HiddenParams
 
-ResultT = TypeVar("ResultT", bound=GatewayResult)
+ResultT = TypeVar("ResultT")
 
 # A shape check returns what is wrong with a body, or None.
 ShapeCheck = Callable[[Mapping[str, Any]], "str | None"]
+Decode = Callable[[httpx2.Response, Route], dict[str, Any]]
 
 
-@dataclass(frozen=True)
-class Endpoint(Generic[ResultT]):
-    """How one endpoint's JSON answer becomes its result type."""
-
-    result: type[ResultT]
-    check: ShapeCheck
-    prefix_model: bool = False
+def no_check(_body: Mapping[str, Any]) -> str | None:
+    return None
 
 
-def needs_list(field: str) -> ShapeCheck:
-    """A check that `field` is a list of objects, as `choices`, `data` and `results` must be."""
+def needs_list(name: str) -> ShapeCheck:
+    """A check that `name` is a list of objects, as `choices`, `data` and `results` must be."""
 
     def check(body: Mapping[str, Any]) -> str | None:
-        value = body.get(field)
+        value = body.get(name)
         if not isinstance(value, list):
-            return f"'{field}' must be a list, got {type(value).__name__}"
+            return f"'{name}' must be a list, got {type(value).__name__}"
         items: list[object] = value  # pyright: ignore[reportUnknownVariableType]
         for index, item in enumerate(items):
             if not isinstance(item, dict):
-                return f"'{field}[{index}]' must be an object, got {type(item).__name__}"
+                return f"'{name}[{index}]' must be an object, got {type(item).__name__}"
         return None
 
     return check
+
+
+def choice_finished(event: Mapping[str, Any]) -> bool:
+    """A chat or text stream is complete once a choice has a finish_reason."""
+    choices: Any = event.get("choices") or ()
+    return any(json_object(choice) and choice.get("finish_reason") for choice in choices)
 
 
 def decode_json(response: httpx2.Response, route: Route) -> dict[str, Any]:
@@ -53,27 +56,46 @@ def decode_json(response: httpx2.Response, route: Route) -> dict[str, Any]:
         kind = response.headers.get("content-type", "no content type")
         raise invalid_body(response, response.text[:200], route, f"not JSON ({kind}): {error}") from error
     raise_for_error_object(response, data, route)
-    if not isinstance(data, dict):
+    body = json_object(data)
+    if body is None:
         raise invalid_body(response, data, route, f"expected a JSON object, got {type(data).__name__}")
-    return data  # pyright: ignore[reportUnknownVariableType]
+    return body
+
+
+@dataclass(frozen=True)
+class Endpoint(Generic[ResultT]):
+    """How one endpoint's answer becomes its result: decode, check the shape, make the typed object."""
+
+    make: Callable[..., ResultT]
+    check: ShapeCheck = no_check
+    prefix_model: bool = False
+    decode: Decode = field(default=decode_json)
+    finished: Callable[[Mapping[str, Any]], bool] = choice_finished
 
 
 def parse(endpoint: Endpoint[ResultT], call: Call, response: httpx2.Response, elapsed_ms: float) -> ResultT:
     """The typed result of a non-streaming call."""
-    data = decode_json(response, call.route)
+    data = endpoint.decode(response, call.route)
     return build(endpoint, data, call, response, hidden_params(call.route, response, elapsed_ms))
 
 
 def build(
     endpoint: Endpoint[ResultT], data: dict[str, Any], call: Call, response: httpx2.Response, hidden: HiddenParams
 ) -> ResultT:
-    """Construct a result from its JSON as the openai SDK does (no validation: gateways add and omit fields)."""
+    """Make a result from its JSON. Most types are built like the openai SDK builds them (`construct`, no
+    validation: gateways add and omit fields); shapes the shim defines (rerank) are validated."""
     problem = endpoint.check(data)
     if problem is not None:
         raise invalid_body(response, data, call.route, problem)
     if endpoint.prefix_model:
         data["model"] = PREFIX + str(data.get("model") or call.route.model)
-    return attach(endpoint.result.construct(**data), hidden)
+    try:
+        result = endpoint.make(**data)
+    except pydantic.ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise invalid_body(response, data, call.route, f"{where}: {first['msg']}") from error
+    return attach(result, hidden) if isinstance(result, GatewayResult) else result
 
 
 def attach(result: ResultT, hidden: HiddenParams) -> ResultT:

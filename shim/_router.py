@@ -87,15 +87,7 @@ def route_all(settings: Settings, env: Mapping[str, str]) -> bool:
 
 def resolve_base_url(api_base: object, settings: Settings, env: Mapping[str, str]) -> str:
     """The gateway's base URL, without a trailing slash; with or without `/v1` as the user gave it."""
-    value = api_base or settings.api_base or env.get(ENV_BASE)
-    if not value:
-        raise ConfigError(
-            "No gateway base URL: pass api_base='http://host:4000' to the call, set shim.api_base, or set the "
-            f"{ENV_BASE} environment variable (OPENAI_BASE_URL is deliberately not used)"
-        )
-    if not isinstance(value, str):
-        raise ConfigError(f"api_base must be a string such as 'http://host:4000', not {type(value).__name__}")
-    return normalize_base_url(value)
+    return normalize_base_url(_setting("api_base", api_base, settings.api_base, env, ENV_BASE, "'http://host:4000'"))
 
 
 @functools.lru_cache(maxsize=64)
@@ -119,17 +111,28 @@ def normalize_base_url(url: str) -> str:
 
 def resolve_api_key(api_key: object, settings: Settings, env: Mapping[str, str]) -> str:
     """The gateway key. Never OPENAI_API_KEY."""
-    value = api_key or settings.api_key or env.get(ENV_KEY)
-    if not value:
-        raise ConfigError(
-            "No gateway API key: pass api_key='sk-...' to the call, set shim.api_key, or set the "
-            f"{ENV_KEY} environment variable (OPENAI_API_KEY is deliberately not used)"
-        )
-    if not isinstance(value, str):
-        raise ConfigError(f"api_key must be a string, not {type(value).__name__}")
+    value = _setting("api_key", api_key, settings.api_key, env, ENV_KEY, "'sk-...'")
     # A newline or non-ASCII character would break (or inject into) the Authorization header.
     if not (value.isascii() and value.isprintable()) or " " in value:
         raise ConfigError("api_key contains whitespace, control or non-ASCII characters: check how it was loaded")
+    return value
+
+
+_NEVER_USED = {"api_base": "OPENAI_BASE_URL", "api_key": "OPENAI_API_KEY"}
+
+
+def _setting(
+    name: str, per_call: object, attribute: object, env: Mapping[str, str], env_name: str, example: str
+) -> str:
+    """The first of per-call value, module attribute and environment variable that is set, as a string."""
+    value = per_call or attribute or env.get(env_name)
+    if not value:
+        raise ConfigError(
+            f"No gateway {name}: pass {name}={example} to the call, set shim.{name}, or set the {env_name} "
+            f"environment variable ({_NEVER_USED[name]} is deliberately not used)"
+        )
+    if not isinstance(value, str):
+        raise ConfigError(f"{name} must be a string, not {type(value).__name__}")
     return value
 
 

@@ -3,38 +3,45 @@
 from __future__ import annotations
 
 from time import perf_counter
-from typing import Any
-
-import httpx2
 
 from shim._request import Call, asend, send
 from shim._results import Endpoint, ResultT, parse
 from shim._streaming import AsyncCustomStreamWrapper, ChunkT, CustomStreamWrapper
 
 
+def result(call: Call, endpoint: Endpoint[ResultT]) -> ResultT:
+    """Send `call` and return its typed result."""
+    started = perf_counter()
+    response = send(call)
+    return parse(endpoint, call, response, _ms_since(started))
+
+
+async def aresult(call: Call, endpoint: Endpoint[ResultT]) -> ResultT:
+    """`result` on the running loop's client."""
+    started = perf_counter()
+    response = await asend(call)
+    return parse(endpoint, call, response, _ms_since(started))
+
+
 def run(call: Call, endpoint: Endpoint[ResultT], chunks: Endpoint[ChunkT]) -> ResultT | CustomStreamWrapper[ChunkT]:
     """Send `call`; return its result, or a stream of chunks when the call streams."""
+    if not call.stream:
+        return result(call, endpoint)
     started = perf_counter()
-    return _finish(call, send(call), started, endpoint, chunks, CustomStreamWrapper)
+    response = send(call)
+    return CustomStreamWrapper(chunks, call, response, _ms_since(started))
 
 
 async def arun(
     call: Call, endpoint: Endpoint[ResultT], chunks: Endpoint[ChunkT]
 ) -> ResultT | AsyncCustomStreamWrapper[ChunkT]:
-    """`run` for the async client."""
+    """`run` on the running loop's client."""
+    if not call.stream:
+        return await aresult(call, endpoint)
     started = perf_counter()
-    return _finish(call, await asend(call), started, endpoint, chunks, AsyncCustomStreamWrapper)
+    response = await asend(call)
+    return AsyncCustomStreamWrapper(chunks, call, response, _ms_since(started))
 
 
-def _finish(
-    call: Call,
-    response: httpx2.Response,
-    started: float,
-    endpoint: Endpoint[ResultT],
-    chunks: Endpoint[ChunkT],
-    stream_cls: type[Any],
-) -> Any:
-    elapsed_ms = (perf_counter() - started) * 1000
-    if call.stream:
-        return stream_cls(chunks, call, response, elapsed_ms)
-    return parse(endpoint, call, response, elapsed_ms)
+def _ms_since(started: float) -> float:
+    return (perf_counter() - started) * 1000

@@ -17,12 +17,11 @@ from typing import Any, Generic, NoReturn, TypeVar
 import httpx2
 
 from shim import exceptions as exc
-from shim._errors import invalid_body, json_object, raise_for_error_object, translating
+from shim._errors import invalid_body, json_object, raise_for_error_object, status_error, translating
 from shim._request import Call
 from shim._results import Endpoint, build, decode_json, hidden_params
-from shim.types import GatewayResult
 
-ChunkT = TypeVar("ChunkT", bound=GatewayResult)
+ChunkT = TypeVar("ChunkT")
 
 
 class _Decoder(Generic[ChunkT]):
@@ -65,10 +64,10 @@ class _Decoder(Generic[ChunkT]):
         if payload is None:
             raise invalid_body(self.response, value, self.call.route, "a stream event is not a JSON object")
         raise_for_error_object(self.response, payload, self.call.route)
+        if payload.get("type") == "error":  # the Responses API's error event
+            raise status_error(self.response, payload, self.call.route, str(payload.get("message") or payload))
         chunk = build(self.endpoint, payload, self.call, self.response, self.hidden)
-        if not self.finished:
-            choices: Any = payload.get("choices") or ()
-            self.finished = any(choice.get("finish_reason") for choice in choices)
+        self.finished = self.finished or self.endpoint.finished(payload)
         return chunk
 
     def is_event_stream(self) -> bool:

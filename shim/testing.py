@@ -14,6 +14,8 @@ requests with a given status, headers or body::
 from __future__ import annotations
 
 import contextlib
+import email.parser
+import email.policy
 import functools
 import json
 import socket
@@ -46,6 +48,21 @@ class RecordedRequest:
     def json(self) -> Any:
         """The body parsed as JSON (None for an empty body)."""
         return json.loads(self.body) if self.body else None
+
+    @property
+    def form(self) -> dict[str, Any]:
+        """A multipart body's fields: text fields as str, files as (filename, bytes)."""
+        message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
+            b"content-type: " + self.headers.get("content-type", "").encode() + b"\r\n\r\n" + self.body
+        )
+        fields: dict[str, Any] = {}
+        for part in message.iter_parts():
+            name = part.get_param("name", header="content-disposition")
+            payload = part.get_payload(decode=True)
+            data = payload if isinstance(payload, bytes) else b""
+            filename = part.get_filename()
+            fields[str(name)] = (filename, data) if filename else data.decode()
+        return fields
 
     @property
     def api_key(self) -> str | None:

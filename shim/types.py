@@ -19,29 +19,45 @@ from __future__ import annotations
 from typing import Any, Literal
 
 import openai
-from openai.types import Completion, CompletionChoice, CompletionUsage
+from openai.types import Completion, CompletionChoice, CompletionUsage, CreateEmbeddingResponse, ImagesResponse
+from openai.types import Embedding as _OpenAIEmbedding
+from openai.types import Image as _OpenAIImage
+from openai.types.audio import Transcription
 from openai.types.chat import ChatCompletion, ChatCompletionChunk, ChatCompletionMessage
 from openai.types.chat.chat_completion import Choice
 from openai.types.chat.chat_completion_chunk import Choice as ChunkChoice
 from openai.types.chat.chat_completion_chunk import ChoiceDelta, ChoiceDeltaToolCall, ChoiceDeltaToolCallFunction
 from openai.types.chat.chat_completion_message_function_tool_call import ChatCompletionMessageFunctionToolCall
 from openai.types.chat.chat_completion_message_function_tool_call import Function as _OpenAIFunction
+from openai.types.create_embedding_response import Usage as _EmbeddingUsage
+from openai.types.responses import Response
 from pydantic import PrivateAttr
 
 __all__ = [
+    "BinaryResponse",
     "ChatCompletionDeltaToolCall",
     "ChatCompletionMessageToolCall",
     "Choices",
     "Delta",
     "DeltaFunction",
+    "Embedding",
+    "EmbeddingResponse",
+    "EmbeddingUsage",
     "Function",
     "HiddenParams",
+    "ImageObject",
+    "ImageResponse",
     "Message",
     "ModelResponse",
     "ModelResponseStream",
+    "RerankResponse",
+    "RerankResult",
+    "ResponseEvent",
+    "ResponsesAPIResponse",
     "StreamingChoices",
     "TextChoices",
     "TextCompletionResponse",
+    "TranscriptionResponse",
     "Usage",
 ]
 
@@ -156,3 +172,98 @@ class TextCompletionResponse(Completion, GatewayResult):
     object: Literal["text_completion"] = "text_completion"
     choices: list[TextChoices]
     usage: Usage | None = None
+
+
+class Embedding(_OpenAIEmbedding, DictAccess):
+    """One embedding vector."""
+
+
+class EmbeddingUsage(_EmbeddingUsage, DictAccess):
+    """Token usage of an embedding call."""
+
+
+class EmbeddingResponse(CreateEmbeddingResponse, GatewayResult):
+    """Embeddings (`embedding()`): an `openai.types.CreateEmbeddingResponse`."""
+
+    data: list[Embedding]
+    usage: EmbeddingUsage | None = None  # some gateways omit it for cached results
+
+
+class ImageObject(_OpenAIImage, DictAccess):
+    """One generated image: `url` or `b64_json`."""
+
+
+class ImageResponse(ImagesResponse, GatewayResult):
+    """Generated images (`image_generation()`): an `openai.types.ImagesResponse`."""
+
+    data: list[ImageObject] | None = None
+
+
+class TranscriptionResponse(Transcription, GatewayResult):
+    """A transcription (`transcription()`): an `openai.types.audio.Transcription`, plus what the verbose format
+    adds when the gateway sends it."""
+
+    language: str | None = None
+    duration: float | None = None
+    segments: list[dict[str, Any]] | None = None
+    words: list[dict[str, Any]] | None = None
+
+
+class RerankResult(DictAccess):
+    """One ranked document: its `index` in the request, its score and, if asked for, the document."""
+
+    index: int
+    relevance_score: float
+    document: Any = None
+
+
+class RerankResponse(GatewayResult):
+    """A rerank answer (`rerank()`), validated: results ordered by relevance."""
+
+    id: str | None = None
+    results: list[RerankResult]
+    meta: dict[str, Any] | None = None
+
+
+class ResponsesAPIResponse(Response, GatewayResult):
+    """A Responses API answer (`responses()`): an `openai.types.responses.Response`."""
+
+
+class ResponseEvent(DictAccess):
+    """A Responses stream event of a type this openai version does not know; its fields are kept as sent."""
+
+    type: str
+
+
+class BinaryResponse(openai.HttpxBinaryResponseContent):
+    """Binary content (`speech()`): `.content`, `.read()`, `.iter_bytes()`, `.write_to_file(path)`,
+    `.stream_to_file(path)`, their async twins (`aread()`, `aiter_bytes()`, ...), `close()`/`aclose()`.
+
+    The body is streamed: it is read when asked for, so long audio need not sit in memory. Read it, write it, or
+    close it (or use `with`/`async with`) to release the connection.
+    """
+
+    def __init__(self, response: Any, hidden_params: HiddenParams) -> None:
+        super().__init__(response)
+        self._hidden_params = hidden_params
+        self._response_ms: float | None = hidden_params.get("_response_ms")
+
+    def __repr__(self) -> str:
+        return f"BinaryResponse(content_type={self.response.headers.get('content-type')!r})"
+
+    @property
+    def content(self) -> bytes:
+        """The whole body (read now if it was streamed)."""
+        return self.response.read()
+
+    def __enter__(self) -> BinaryResponse:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    async def __aenter__(self) -> BinaryResponse:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()

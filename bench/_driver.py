@@ -1,0 +1,189 @@
+"""Run every row for every contender in fresh processes, alternating, for R rounds; report medians.
+
+Order matters on a shared, noisy machine: each round runs every row once per contender, and the
+contenders' order rotates from round to round, so a burst of noise or thermal drift lands on all of
+them alike instead of on whichever ran last. The median over rounds then drops the outliers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Generator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import cast
+
+from bench._report import Key, Report, write_benchmarks
+
+# Which contenders each row compares; the order is only the first round's.
+PLAN: dict[str, list[str]] = {
+    "cold": ["openai", "shim", "litellm"],
+    "import": ["openai", "shim", "litellm"],
+    "sync": ["openai", "shim", "litellm"],
+    "async": ["openai", "shim", "litellm"],
+    "tenants": ["openai_1key", "openai", "shim_1key", "shim"],
+    "stream": ["openai", "shim"],
+    "embedding": ["openai", "shim"],
+    "rerank": ["openai", "shim"],
+}
+REPO = Path(__file__).resolve().parent.parent
+CHILD_TIMEOUT_S = 300
+
+
+def child_env() -> dict[str, str]:
+    """The environment of every child: litellm kept offline, loopback never sent through a proxy."""
+    env = dict(os.environ)
+    env["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"
+    env["NO_PROXY"] = env["no_proxy"] = "127.0.0.1,localhost"
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+    return env
+
+
+@contextmanager
+def bench_server(python: str) -> Generator[str, None, None]:
+    """Start bench.server in its own process, yield its URL, and stop that process (by its pid) after."""
+    proc = subprocess.Popen(
+        [python, "-m", "bench.server", "--max-seconds", "3600"],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=child_env(),
+        cwd=REPO,
+    )
+    try:
+        assert proc.stdout is not None
+        port = proc.stdout.readline().strip()
+        if not port.isdigit():
+            raise RuntimeError(f"bench server did not start (exit code {proc.poll()})")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def run_child(python: str, row: str, contender: str, url: str, quick: bool) -> tuple[dict[str, object], float]:
+    """One measurement in a fresh process: its JSON outcome, and its wall time seen from outside."""
+    argv = [python, "-m", "bench._workloads", row, contender, url, *(["--quick"] if quick else [])]
+    start = time.perf_counter()
+    done = subprocess.run(argv, capture_output=True, text=True, env=child_env(), cwd=REPO, timeout=CHILD_TIMEOUT_S)
+    wall = time.perf_counter() - start
+    lines = done.stdout.strip().splitlines()
+    if done.returncode != 0 or not lines:
+        tail = done.stderr.strip().splitlines()[-1:] or ["no output"]
+        return {"row": row, "contender": contender, "error": f"exit {done.returncode}: {tail[0]}"}, wall
+    outcome: dict[str, object] = json.loads(lines[-1])
+    return outcome, wall
+
+
+def _rotated(items: Sequence[str], by: int) -> list[str]:
+    shift = by % len(items)
+    return [*items[shift:], *items[:shift]]
+
+
+class Runner:
+    """Runs the plan round by round and keeps every sample, skip and error it sees."""
+
+    def __init__(self, python: str, url: str, quick: bool, rows: Sequence[str]) -> None:
+        self.python, self.url, self.quick, self.rows = python, url, quick, rows
+        self.samples: dict[Key, list[dict[str, float]]] = defaultdict(list)
+        self.skipped: dict[str, str] = {}
+        self.errors: dict[Key, str] = {}
+
+    def measure(self, row: str, contender: str) -> None:
+        library = contender.split("_")[0]
+        if library in self.skipped or (row, contender) in self.errors:
+            return
+        outcome, wall = run_child(self.python, row, contender, self.url, self.quick)
+        if "metrics" in outcome:
+            sample = _floats(outcome["metrics"])
+            if row == "cold":
+                sample["wall_ms"] = wall * 1e3
+            self.samples[(row, contender)].append(sample)
+            _progress(f"{row:9} {contender:12} {_brief(sample)}")
+        elif "skipped" in outcome:
+            self.skipped[library] = str(outcome["skipped"])
+        else:
+            self.errors[(row, contender)] = str(outcome.get("error"))
+            _progress(f"{row:9} {contender:12} ERROR {self.errors[(row, contender)]}")
+
+    def round(self, index: int) -> None:
+        for row in self.rows:
+            for contender in _rotated(PLAN[row], index):
+                self.measure(row, contender)
+
+    def medians(self) -> dict[Key, dict[str, float]]:
+        return {
+            key: {metric: statistics.median(s[metric] for s in runs) for metric in runs[0]}
+            for key, runs in self.samples.items()
+        }
+
+    def notes(self) -> list[str]:
+        notes = [f"{library} skipped: {reason}" for library, reason in sorted(self.skipped.items())]
+        return notes + [f"{row}/{contender} failed: {error}" for (row, contender), error in sorted(self.errors.items())]
+
+
+def _floats(value: object) -> dict[str, float]:
+    # The child wrote this JSON itself (see _workloads.run), so its shape is known.
+    return {str(k): float(v) for k, v in cast(dict[str, float], value).items()}
+
+
+def _brief(sample: dict[str, float]) -> str:
+    return " ".join(f"{k}={v:.4g}" for k, v in sample.items())
+
+
+def _progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+_IMPORTTIME = re.compile(r"import time:\s+(\d+) \|\s+(\d+) \|(\s*)(\S+)")
+
+
+def import_tops(python: str, library: str, top: int = 8) -> list[tuple[str, int]]:
+    """The modules with the most self time when ``python -X importtime`` imports library."""
+    code = f"import os; os.environ.setdefault('LITELLM_LOCAL_MODEL_COST_MAP', 'True'); import {library}"
+    done = subprocess.run([python, "-X", "importtime", "-c", code], capture_output=True, text=True, env=child_env())
+    if done.returncode != 0:
+        return []
+    rows = [(m[4], int(m[1])) for m in map(_IMPORTTIME.match, done.stderr.splitlines()) if m]
+    return sorted(rows, key=lambda r: -r[1])[:top]
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description="shim vs raw openai vs litellm.")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds per row and contender (default 5)")
+    parser.add_argument("--quick", action="store_true", help="one small round: a smoke run, not a measurement")
+    parser.add_argument("--rows", default=",".join(PLAN), help=f"comma-separated subset of {','.join(PLAN)}")
+    parser.add_argument("--write", action="store_true", help="also write the results to BENCHMARKS.md")
+    parser.add_argument("--python", default=sys.executable, help="interpreter for the server and workloads")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = parse_args(argv)
+    rows = [row for row in args.rows.split(",") if row]
+    if unknown := set(rows) - set(PLAN):
+        sys.exit(f"unknown rows: {', '.join(sorted(unknown))}")
+    rounds = 1 if args.quick else args.rounds
+    with bench_server(args.python) as url:
+        runner = Runner(args.python, url, args.quick, rows)
+        # One discarded import of each library first, so no contender pays for compiling .pyc files
+        # (skipped by --quick, which measures nothing anyway).
+        for contender in [] if args.quick else PLAN["cold"]:
+            run_child(args.python, "import", contender, url, quick=True)
+        for index in range(rounds):
+            _progress(f"--- round {index + 1}/{rounds}")
+            runner.round(index)
+    tops = {} if args.quick else {lib: import_tops(args.python, lib) for lib in ("openai", "shim")}
+    medians = runner.medians()
+    report = Report(medians, rounds, args.quick, runner.notes(), {k: v for k, v in tops.items() if v})
+    print(report.markdown())
+    if args.write:
+        write_benchmarks(REPO / "BENCHMARKS.md", report)
+        _progress(f"wrote {REPO / 'BENCHMARKS.md'}")

@@ -1,0 +1,208 @@
+"""Turn medians into markdown: the side-by-side tables, the targets' pass/fail, and BENCHMARKS.md."""
+
+from __future__ import annotations
+
+import datetime
+import importlib.metadata
+import os
+import platform
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+Key = tuple[str, str]  # (row, contender)
+Medians = Mapping[Key, Mapping[str, float]]
+
+
+@dataclass(frozen=True)
+class Target:
+    """A goal for shim: ``shim`` vs ``base`` as a ratio or as an absolute difference."""
+
+    kind: Literal["ratio<=", "ratio>=", "diff<="]
+    bound: float
+    base: str = "openai"
+    subject: str = "shim"
+
+    def describe(self, unit: str) -> str:
+        sign = "≥" if self.kind == "ratio>=" else "≤"
+        if self.kind == "diff<=":
+            return f"{self.subject} {sign} {self.base} + {self.bound:g} {unit}"
+        return f"{self.subject} {sign} {self.bound:.2f}x {self.base}"
+
+    def check(self, subject: float, base: float) -> bool:
+        if self.kind == "ratio<=":
+            return subject <= self.bound * base
+        if self.kind == "ratio>=":
+            return subject >= self.bound * base
+        return subject - base <= self.bound
+
+
+@dataclass(frozen=True)
+class Line:
+    """One metric of one row, read from every contender's medians."""
+
+    label: str
+    row: str
+    key: str
+    unit: str
+    target: Target | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    """Columns are contenders; ratios are (numerator, denominator) contender pairs."""
+
+    title: str
+    columns: Sequence[tuple[str, str]]  # (contender, header)
+    ratios: Sequence[tuple[str, str]]
+    lines: Sequence[Line]
+
+
+MAIN = Table(
+    title="Per contender (medians)",
+    columns=[("openai", "raw openai"), ("shim", "shim"), ("litellm", "litellm")],
+    ratios=[("shim", "openai"), ("litellm", "openai")],
+    lines=[
+        Line("cold start: wall", "cold", "wall_ms", "ms", Target("ratio<=", 1.10)),
+        Line("cold start: peak RSS", "cold", "rss_mb", "MB", Target("diff<=", 10)),
+        Line("import time", "import", "import_ms", "ms"),
+        Line("import: modules loaded", "import", "modules", ""),
+        Line("sync chat, per call (p50)", "sync", "p50_ms", "ms", Target("ratio<=", 1.00)),
+        Line("async chat, c=50", "async", "calls_per_s", "calls/s", Target("ratio>=", 1.00)),
+        Line("stream, per chunk", "stream", "per_chunk_us", "µs", Target("ratio<=", 1.00)),
+        Line("embeddings, per call (p50)", "embedding", "p50_ms", "ms"),
+        Line("rerank, per call (p50)", "rerank", "p50_ms", "ms"),
+    ],
+)
+
+TENANTS = Table(
+    title="Multi-tenant, async c=50 (medians; each run in its own process)",
+    columns=[
+        ("openai_1key", "openai, 1 key"),
+        ("openai", "openai, client per tenant"),
+        ("shim_1key", "shim, 1 key"),
+        ("shim", "shim, per-tenant keys"),
+    ],
+    ratios=[("shim", "shim_1key"), ("shim", "openai")],
+    lines=[
+        Line("throughput", "tenants", "calls_per_s", "calls/s", Target("ratio>=", 0.95, base="shim_1key")),
+        Line("peak RSS", "tenants", "rss_mb", "MB", Target("diff<=", 5, base="shim_1key")),
+    ],
+)
+
+
+def _number(value: float | None) -> str:
+    if value is None:
+        return "—"
+    digits = 0 if abs(value) >= 100 else 1 if abs(value) >= 10 else 2
+    return f"{value:.{digits}f}"
+
+
+def _cell(medians: Medians, row: str, contender: str, key: str) -> float | None:
+    return medians.get((row, contender), {}).get(key)
+
+
+def _verdict(line: Line, medians: Medians) -> str:
+    if line.target is None:
+        return ""
+    subject = _cell(medians, line.row, line.target.subject, line.key)
+    base = _cell(medians, line.row, line.target.base, line.key)
+    if subject is None or base is None:
+        return "n/a"
+    return "pass" if line.target.check(subject, base) else "**FAIL**"
+
+
+def render_table(table: Table, medians: Medians) -> str:
+    """A markdown table: one line per metric, one column per contender, then ratios and the target."""
+    headers = ["metric", *(h for _, h in table.columns), *(f"{a}/{b}" for a, b in table.ratios), "target", "result"]
+    out = [f"### {table.title}", "", "| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    for line in table.lines:
+        unit = f" ({line.unit})" if line.unit else ""
+        cells = [f"{line.label}{unit}"]
+        cells += [_number(_cell(medians, line.row, c, line.key)) for c, _ in table.columns]
+        for num, den in table.ratios:
+            a, b = _cell(medians, line.row, num, line.key), _cell(medians, line.row, den, line.key)
+            cells.append(f"{a / b:.2f}x" if a is not None and b else "—")
+        cells += [line.target.describe(line.unit) if line.target else "", _verdict(line, medians)]
+        out.append("| " + " | ".join(cells) + " |")
+    return "\n".join(out)
+
+
+@dataclass
+class Report:
+    """Everything one run found, ready to print."""
+
+    medians: dict[Key, dict[str, float]]
+    rounds: int
+    quick: bool
+    notes: list[str] = field(default_factory=list[str])
+    import_tops: dict[str, list[tuple[str, int]]] = field(default_factory=dict[str, list[tuple[str, int]]])
+
+    def markdown(self) -> str:
+        parts = [render_table(MAIN, self.medians), render_table(TENANTS, self.medians)]
+        if self.import_tops:
+            parts.append(_import_tops(self.import_tops))
+        mode = "quick smoke run, sizes too small to compare" if self.quick else "full run"
+        footer = [f"Rounds: {self.rounds} ({mode}). Ratios are of medians; '—' means not measured."]
+        parts.append("\n".join(footer + [f"- {note}" for note in self.notes]))
+        return "\n\n".join(parts) + "\n"
+
+
+def _import_tops(tops: Mapping[str, list[tuple[str, int]]]) -> str:
+    out = ["### Top self-time modules at import (`python -X importtime`, one run)", ""]
+    for contender, rows in tops.items():
+        listed = ", ".join(f"`{name}` {us / 1000:.1f} ms" for name, us in rows)
+        out.append(f"- **{contender}**: {listed}")
+    return "\n".join(out)
+
+
+def _version(distribution: str) -> str:
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def machine_info() -> str:
+    """A markdown list describing where the numbers come from."""
+    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    facts = {
+        "date": now,
+        "CPU": f"{_cpu_model()}, {os.cpu_count()} cores",
+        "OS": platform.platform(),
+        "Python": f"{platform.python_implementation()} {platform.python_version()}",
+        "openai": _version("openai"),
+        "httpx2": _version("httpx2"),
+        "litellm": _version("litellm"),
+        "shim": _version("shim"),
+    }
+    return "\n".join(f"- {name}: {value}" for name, value in facts.items())
+
+
+def write_benchmarks(path: Path, report: Report) -> None:
+    """Write BENCHMARKS.md: machine facts, then the tables; bench/README.md explains the method."""
+    text = [
+        "# Benchmarks",
+        "",
+        "Generated by `python -m bench --write`; see [bench/README.md](bench/README.md) for the method.",
+        "",
+        "## Machine",
+        "",
+        machine_info(),
+        "",
+        "## Results",
+        "",
+        report.markdown(),
+    ]
+    path.write_text("\n".join(text))

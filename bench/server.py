@@ -1,0 +1,198 @@
+"""A fast loopback OpenAI-compatible server with canned answers, for benchmarks only.
+
+Run as ``python -m bench.server [--port N] [--max-seconds S]``: it prints its port on stdout once it
+listens and runs until its starter terminates it by pid (or ``--max-seconds`` passes, so a forgotten
+server cannot outlive the run). It lives in its own process so that it never competes for the GIL with
+the client being measured, and it speaks HTTP/1.1 on a bare ``asyncio.Protocol`` because a framework
+(uvicorn, aiohttp) would make the server, not the client, the bottleneck on a 2-core machine.
+
+Routes, each with and without the ``/v1`` prefix: ``POST /chat/completions`` (JSON, or a
+``STREAM_CHUNKS``-event SSE stream when the body asks for ``"stream": true``), ``POST /embeddings``,
+``POST /rerank``, and ``GET /bench/stats`` (request count and distinct API keys seen, for tests).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import contextlib
+import importlib
+import json
+import struct
+import sys
+from typing import cast
+
+STREAM_CHUNKS = 500
+EMBEDDING_DIMS = 256
+
+_CHAT = {
+    "id": "chatcmpl-bench",
+    "object": "chat.completion",
+    "created": 1700000000,
+    "model": "m",
+    "choices": [
+        {
+            "index": 0,
+            "message": {"role": "assistant", "content": "Hello from the bench server."},
+            "finish_reason": "stop",
+        }
+    ],
+    "usage": {"prompt_tokens": 9, "completion_tokens": 6, "total_tokens": 15},
+}
+
+_EMBEDDING_FLOATS = [round(i / EMBEDDING_DIMS, 4) for i in range(EMBEDDING_DIMS)]
+
+
+def _chunk(delta: dict[str, str], finish: str | None) -> bytes:
+    body = {
+        "id": "chatcmpl-bench",
+        "object": "chat.completion.chunk",
+        "created": 1700000000,
+        "model": "m",
+        "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+    }
+    return b"data: " + json.dumps(body, separators=(",", ":")).encode() + b"\n\n"
+
+
+def _stream_body() -> bytes:
+    events = [_chunk({"role": "assistant", "content": ""}, None)]
+    events += [_chunk({"content": f"tok{i} "}, None) for i in range(STREAM_CHUNKS - 2)]
+    events.append(_chunk({}, "stop"))
+    return b"".join(events) + b"data: [DONE]\n\n"
+
+
+def _embeddings(encoding: str) -> dict[str, object]:
+    vector: object = _EMBEDDING_FLOATS
+    if encoding == "base64":
+        vector = base64.b64encode(struct.pack(f"<{EMBEDDING_DIMS}f", *_EMBEDDING_FLOATS)).decode()
+    return {
+        "object": "list",
+        "data": [{"object": "embedding", "index": 0, "embedding": vector}],
+        "model": "m",
+        "usage": {"prompt_tokens": 3, "total_tokens": 3},
+    }
+
+
+_RERANK = {
+    "id": "rerank-bench",
+    "results": [{"index": 1, "relevance_score": 0.91}, {"index": 0, "relevance_score": 0.42}],
+    "meta": {"billed_units": {"search_units": 1}},
+}
+
+
+def _response(status: bytes, content_type: bytes, body: bytes) -> bytes:
+    head = b"HTTP/1.1 " + status + b"\r\ncontent-type: " + content_type + b"\r\ncontent-length: "
+    return head + str(len(body)).encode() + b"\r\n\r\n" + body
+
+
+def _json(value: object) -> bytes:
+    return _response(b"200 OK", b"application/json", json.dumps(value, separators=(",", ":")).encode())
+
+
+# Every answer is built once: the server's per-request work is parsing and one transport.write().
+_CHAT_RESPONSE = _json(_CHAT)
+_STREAM_RESPONSE = _response(b"200 OK", b"text/event-stream", _stream_body())
+_EMBEDDINGS_RESPONSE = {enc: _json(_embeddings(enc)) for enc in ("float", "base64")}
+_RERANK_RESPONSE = _json(_RERANK)
+_NOT_FOUND = _response(b"404 Not Found", b"application/json", b'{"error":{"message":"no such route"}}')
+
+
+class Stats:
+    """What the server received, so tests can assert on it."""
+
+    def __init__(self) -> None:
+        self.requests = 0
+        self.keys: set[bytes] = set()
+
+    def as_json(self) -> bytes:
+        return _json({"requests": self.requests, "distinct_keys": len(self.keys)})
+
+
+def _wants_stream(body: bytes) -> bool:
+    # A substring test first: decoding every body would cost more than the answer itself.
+    return b'"stream"' in body and json.loads(body).get("stream") is True
+
+
+def _route(method: bytes, path: bytes, body: bytes, stats: Stats) -> bytes:
+    path = path.split(b"?", 1)[0].removeprefix(b"/v1")
+    if method == b"POST" and path == b"/chat/completions":
+        return _STREAM_RESPONSE if _wants_stream(body) else _CHAT_RESPONSE
+    if method == b"POST" and path == b"/embeddings":
+        return _EMBEDDINGS_RESPONSE["base64" if b'"base64"' in body else "float"]
+    if method == b"POST" and path == b"/rerank":
+        return _RERANK_RESPONSE
+    if method == b"GET" and path == b"/bench/stats":
+        return stats.as_json()
+    return _NOT_FOUND
+
+
+class _HTTPProtocol(asyncio.Protocol):
+    """HTTP/1.1 with keep-alive and pipelining; bodies must carry content-length (all SDKs here do)."""
+
+    def __init__(self, stats: Stats) -> None:
+        self._stats = stats
+        self._buffer = b""
+        self._transport: asyncio.Transport | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        # uvloop's transports implement the interface without subclassing asyncio.Transport.
+        self._transport = cast(asyncio.Transport, transport)
+
+    def data_received(self, data: bytes) -> None:
+        self._buffer += data
+        while self._handle_one():
+            pass
+
+    def _handle_one(self) -> bool:
+        end = self._buffer.find(b"\r\n\r\n")
+        if end < 0 or self._transport is None:
+            return False
+        lines = self._buffer[:end].split(b"\r\n")
+        headers = dict(_split_header(line) for line in lines[1:])
+        length = int(headers.get(b"content-length", b"0"))
+        if len(self._buffer) < end + 4 + length:
+            return False
+        body = self._buffer[end + 4 : end + 4 + length]
+        self._buffer = self._buffer[end + 4 + length :]
+        method, path, _ = lines[0].split(b" ", 2)
+        self._stats.requests += 1
+        self._stats.keys.add(headers.get(b"authorization", b""))
+        self._transport.write(_route(method, path, body, self._stats))
+        if headers.get(b"connection", b"").lower() == b"close":
+            self._transport.close()
+            return False
+        return True
+
+
+def _split_header(line: bytes) -> tuple[bytes, bytes]:
+    name, _, value = line.partition(b":")
+    return name.strip().lower(), value.strip()
+
+
+async def serve(port: int, max_seconds: float) -> None:
+    """Listen on 127.0.0.1:port (0 picks one), print the port, and serve until cancelled or max_seconds."""
+    stats = Stats()
+    loop = asyncio.get_running_loop()
+    server = await loop.create_server(lambda: _HTTPProtocol(stats), "127.0.0.1", port, backlog=1024)
+    print(server.sockets[0].getsockname()[1], flush=True)
+    async with server:
+        await asyncio.sleep(max_seconds)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--max-seconds", type=float, default=3600.0)
+    args = parser.parse_args(argv)
+    # uvloop is optional: it only makes the server cheaper, the clients run on plain asyncio.
+    with contextlib.suppress(ImportError):
+        importlib.import_module("uvloop").install()
+    try:
+        asyncio.run(serve(args.port, args.max_seconds))
+    except KeyboardInterrupt:
+        sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()
