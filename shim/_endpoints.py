@@ -55,7 +55,7 @@ def _model_ids(**data: Any) -> list[str]:
     return [str(json_object(item).get("id") if json_object(item) else item) for item in items]  # pyright: ignore
 
 
-MODELS = Endpoint(_model_ids, needs_list("data"))
+MODELS = Endpoint(_model_ids, needs_list("data", of_objects=False))  # some gateways list bare names
 
 
 def embedding(model: str, input: Any = None, **kwargs: Any) -> EmbeddingResponse:

@@ -26,8 +26,8 @@ def no_check(_body: Mapping[str, Any]) -> str | None:
     return None
 
 
-def needs_list(name: str) -> ShapeCheck:
-    """A check that `name` is a list of objects, as `choices`, `data` and `results` must be."""
+def needs_list(name: str, *, of_objects: bool = True) -> ShapeCheck:
+    """A check that `name` is a list (of objects, unless told otherwise), as `choices`, `data` and `results` are."""
 
     def check(body: Mapping[str, Any]) -> str | None:
         value = body.get(name)
@@ -35,7 +35,7 @@ def needs_list(name: str) -> ShapeCheck:
             return f"'{name}' must be a list, got {type(value).__name__}"
         items: list[object] = value  # pyright: ignore[reportUnknownVariableType]
         for index, item in enumerate(items):
-            if not isinstance(item, dict):
+            if of_objects and not isinstance(item, dict):
                 return f"'{name}[{index}]' must be an object, got {type(item).__name__}"
         return None
 

@@ -116,3 +116,9 @@ async def test_an_async_stream_dropped_before_its_first_chunk_frees_its_connecti
         await asyncio.sleep(0.02)
     assert gateway.connections_open == 0
     await shim.aclose()
+
+
+def test_a_model_list_of_bare_names_is_still_accepted(gateway: FakeProxy) -> None:
+    # Guards the list-of-objects check above: /models answers may list names as strings.
+    gateway.respond(200, body={"object": "list", "data": ["gpt-4o", {"id": "text-embedding-3-small"}]})
+    assert shim.models() == ["gpt-4o", "text-embedding-3-small"]
