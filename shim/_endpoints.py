@@ -19,8 +19,8 @@ from shim._streaming import AsyncCustomStreamWrapper, CustomStreamWrapper
 from shim.types import EmbeddingResponse, ImageResponse, RerankResponse, ResponseEvent, ResponsesAPIResponse
 
 EMBEDDING = Endpoint(EmbeddingResponse.construct, needs_list("data"), prefix_model=True)
-IMAGES = Endpoint(ImageResponse.construct)
-RESPONSES = Endpoint(ResponsesAPIResponse.construct, prefix_model=True)
+IMAGES = Endpoint(ImageResponse.construct, needs_list("data"))
+RESPONSES = Endpoint(ResponsesAPIResponse.construct, needs_list("output"), prefix_model=True)
 
 
 def _rerank_result(**data: Any) -> RerankResponse:

@@ -122,3 +122,21 @@ def test_a_model_list_of_bare_names_is_still_accepted(gateway: FakeProxy) -> Non
     # Guards the list-of-objects check above: /models answers may list names as strings.
     gateway.respond(200, body={"object": "list", "data": ["gpt-4o", {"id": "text-embedding-3-small"}]})
     assert shim.models() == ["gpt-4o", "text-embedding-3-small"]
+
+
+@pytest.mark.parametrize(
+    ("call", "body", "match"),
+    [
+        (lambda: shim.image_generation("litellm_proxy/m", "a cat"), {"created": 1}, "'data' must be a list"),
+        (lambda: shim.image_generation("litellm_proxy/m", "a cat"), {"data": [1]}, r"'data\[0\]' must be an object"),
+        (lambda: shim.responses("litellm_proxy/m", "hi"), {"id": "r"}, "'output' must be a list"),
+        (lambda: shim.responses("litellm_proxy/m", "hi"), {"output": "x"}, "'output' must be a list"),
+    ],
+)
+def test_images_and_responses_of_the_wrong_shape_are_validation_errors(
+    gateway: FakeProxy, call: Any, body: dict[str, Any], match: str
+) -> None:
+    # Was: a result whose .data[0].url or .output_text raised a bare TypeError or AttributeError later.
+    gateway.respond(200, body=body)
+    with pytest.raises(shim.APIResponseValidationError, match=match):
+        call()
