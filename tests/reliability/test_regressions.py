@@ -140,3 +140,22 @@ def test_images_and_responses_of_the_wrong_shape_are_validation_errors(
     gateway.respond(200, body=body)
     with pytest.raises(shim.APIResponseValidationError, match=match):
         call()
+
+
+@pytest.mark.parametrize(
+    ("body", "headers", "match"),
+    [
+        (b"<html>Sign in to the corporate proxy</html>", {"content-type": "text/html"}, "not JSON"),
+        ({"id": "x"}, {}, "'text' must be a string"),
+        ({"text": 1}, {}, "'text' must be a string"),
+    ],
+)
+def test_a_transcription_that_is_not_one_is_a_validation_error(
+    gateway: FakeProxy, body: Any, headers: dict[str, str], match: str
+) -> None:
+    # Was: an HTML page returned as the transcript's text; a missing or numeric text returned as is.
+    gateway.respond(200, body=body, headers=headers)
+    with pytest.raises(shim.APIResponseValidationError, match=match):
+        shim.transcription("litellm_proxy/whisper", b"RIFF....")
+    gateway.respond(200, body=b"plain transcript", headers={"content-type": "text/plain"})
+    assert shim.transcription("litellm_proxy/whisper", b"RIFF....").text == "plain transcript"
