@@ -173,3 +173,46 @@ def test_transport_options(multi: FakeProxy, figures: Figures, option: str, valu
         assert len(multi.requests) == before
         return
     figures.add("bad input", "timeouts and retries: accepted")
+
+
+@FUZZ
+@given(
+    file=st.one_of(
+        st.text(min_size=1).map(lambda name: f"/nonexistent-dir/{name}"),
+        st.just("/"),
+        st.just("/tmp"),
+        st.integers(),
+        st.none(),
+        st.just(("name.wav", "not bytes")),
+        st.just(("name.wav",)),
+    )
+)
+def test_transcription_files_that_do_not_exist_or_are_not_files(multi: FakeProxy, figures: Figures, file: Any) -> None:
+    with pytest.raises((ValueError, TypeError, FileNotFoundError)) as info:
+        shim.transcription("litellm_proxy/whisper", file, api_base=multi.url, api_key="sk-fuzz")
+    assert len(str(info.value)) > 20
+    assert not multi.requests
+    figures.add("bad input", "transcription files: refused before I/O")
+
+
+ARGUMENTS: list[tuple[str, Any]] = [
+    ("embedding", lambda value, **kw: shim.embedding("litellm_proxy/m", value, **kw)),
+    ("image_generation", lambda value, **kw: shim.image_generation("litellm_proxy/m", value, **kw)),
+    ("rerank documents", lambda value, **kw: shim.rerank("litellm_proxy/m", "q", value, **kw)),
+    ("speech", lambda value, **kw: shim.speech("litellm_proxy/m", value, "alloy", **kw)),
+    ("text_completion", lambda value, **kw: shim.text_completion("litellm_proxy/m", value, **kw)),
+]
+
+
+@FUZZ
+@given(
+    which=st.sampled_from(ARGUMENTS),
+    value=st.one_of(st.none(), st.integers(), st.just(""), st.just([]), st.dictionaries(st.text(), st.integers())),
+)
+def test_main_arguments_of_the_wrong_type(multi: FakeProxy, figures: Figures, which: Any, value: Any) -> None:
+    name, call = which
+    assume(not (name == "text_completion" and value == ""))  # an empty prompt is valid for OpenAI's API
+    with pytest.raises((ValueError, TypeError)) as info:
+        call(value, api_base=multi.url, api_key="sk-fuzz")
+    _refused(info.value, figures, "endpoint arguments")
+    assert not multi.requests, name

@@ -19,6 +19,7 @@ import shim
 from shim.testing import FakeProxy
 from tests.conftest import HI
 
+from .endpoints import ENDPOINTS, IDS, Endpoint
 from .figures import Figures
 from .rawserver import RawServer, http_response
 
@@ -213,3 +214,16 @@ async def test_a_stalled_stream_times_out_within_bounds(figures: Figures) -> Non
         assert time.monotonic() - started < HANG_BOUND
         assert len(slow.requests) == 2
     _record(figures, "stream stalls between chunks", injected=2, attempts=2, retries=2, outcome=shim.Timeout)
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=IDS)
+async def test_every_endpoint_keeps_the_sdk_retries(proxy: FakeProxy, figures: Figures, endpoint: Endpoint) -> None:
+    kw: dict[str, Any] = {"api_base": proxy.url, "api_key": proxy.api_key, "num_retries": 2}
+    proxy.respond(503, headers=FAST, times=3)
+    assert type(await outcome(lambda: endpoint.call(**kw))) is shim.ServiceUnavailableError
+    proxy.respond(429, headers=FAST, times=3)
+    assert type(await outcome(lambda: endpoint.acall(**kw))) is shim.RateLimitError
+    proxy.respond(200, body={"x": 1}, action="reset", times=3)
+    assert type(await outcome(lambda: endpoint.call(**{**kw, "num_retries": 1}))) is shim.APIConnectionError
+    assert len(proxy.requests) == 3 + 3 + 2
+    _record(figures, f"{endpoint.name}: 503, 429, reset", injected=8, attempts=8, retries=2, outcome=shim.APIError)
