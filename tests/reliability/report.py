@@ -27,8 +27,12 @@ What the shim does under faults, load and bad input, measured by the `reliabilit
 recorded by the suite during the run named above its table; none is a timing. Regenerate with
 `make reliability-report` (the run `make test` does) or `make soak` (longer: `SHIM_SOAK=1`).
 
-The anchors are the openai SDK's retry contract and httpx2's pool: every fault is also sent through a plain
-`openai.OpenAI` client, and the shim must make exactly as many attempts as it does.
+The anchors are the openai SDK's retry contract and httpx2's pool: every status fault is sent through
+`shim.completion`, `shim.acompletion` and a plain `openai.OpenAI` client, and all three must make exactly the
+number of attempts the SDK's rule gives (the "per call" column; the "calls" column counts all three). A fault
+answers every attempt of a call, so faults injected equal attempts counted at the server. The suite runs in one
+process, so RSS includes everything earlier tests allocated (16 MiB bodies among them): what matters is the
+difference between the first and the last load round.
 """
 
 DEFECTS = """\
@@ -45,6 +49,8 @@ Each has a test in [tests/reliability/test_regressions.py](tests/reliability/tes
 | `litellm_proxy/ gpt-4o` sent the model `' gpt-4o'` | `RouteError` for whitespace after the prefix |
 | A CR/LF in an `extra_headers` name became a retried `APIConnectionError`; non-ASCII a bare `UnicodeEncodeError` | header names must be RFC 9110 tokens and values printable ASCII: `ValueError` before I/O |
 | `timeout=nan`, `inf` or `1.2e10` failed deep in httpx2 / the socket layer (`OverflowError`) | `ValueError` unless 0 < timeout <= one year |
+| Images and Responses answers had no shape check: `{"data": "x"}` or no `output` came back, and `.data[0].url` / `.output_text` raised a bare `TypeError`/`AttributeError` later | `needs_list("data")` / `needs_list("output")` |
+| A transcription answered with an HTML page (a proxy's login page) came back as the transcript; a missing or numeric `text` came back as is | HTML goes to the JSON decoder (which names it), and `text` must be a string |
 """
 
 
@@ -55,10 +61,13 @@ def _cell(value: Any) -> str:
 def _section(title: str, values: dict[str, Any]) -> list[str]:
     if title == "fault table":
         lines = [
-            "| fault | num_retries | attempts (shim sync + async + plain openai) | raises |",
-            "| --- | --- | --- | --- |",
+            "| fault | calls | num_retries | attempts at the server | per call | raises |",
+            "| --- | --- | --- | --- | --- | --- |",
         ]
-        lines += [f"| {kind} | {v['num_retries']} | {v['attempts']} | `{v['raises']}` |" for kind, v in values.items()]
+        lines += [
+            f"| {kind} | {v['calls']} | {v['num_retries']} | {v['attempts']} | {v['per call']} | {v['raises']} |"
+            for kind, v in sorted(values.items())
+        ]
         return [f"### {title}", "", *lines, ""]
     lines = ["| figure | value |", "| --- | --- |"] + [f"| {name} | {_cell(v)} |" for name, v in values.items()]
     return [f"### {title}", "", *lines, ""]
