@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint typecheck pytest install install-test clean bench soak reliability-report
+.PHONY: demo examples test lint typecheck pytest install install-test clean bench soak reliability-report
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,9 @@ install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
 demo: install
+	$(BIN)/shim demo
+
+examples: install
 	@for example in quickstart chat streaming embeddings images transcription speech rerank responses async_batch; do \
 		echo "== examples/$$example.py"; $(BIN)/python examples/$$example.py || exit 1; done
 

@@ -11,6 +11,8 @@ sends model strings without the `litellm_proxy/` prefix to the gateway as they a
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from shim import types
 from shim._audio import aspeech, atranscription, speech, transcription
 from shim._builder import stream_chunk_builder
@@ -49,7 +51,6 @@ from shim.exceptions import (
     Timeout,
     UnprocessableEntityError,
 )
-from shim.patch import patch_openai, unpatch_openai
 from shim.types import (
     BinaryResponse,
     EmbeddingResponse,
@@ -61,6 +62,9 @@ from shim.types import (
     TextCompletionResponse,
     TranscriptionResponse,
 )
+
+if TYPE_CHECKING:
+    from shim.patch import patch_openai, unpatch_openai
 
 __version__ = "0.1.0"
 
@@ -80,6 +84,15 @@ def close() -> None:
 async def aclose() -> None:
     """Close every cached sync pool and the running event loop's async pools. Later calls open new ones."""
     await client_cache.aclose()
+
+
+def __getattr__(name: str) -> Any:
+    # patch_openai pulls in wrapt and the openai resource modules: only programs that patch pay for them.
+    if name in ("patch_openai", "unpatch_openai"):
+        from shim import patch
+
+        return getattr(patch, name)
+    raise AttributeError(f"module 'shim' has no attribute {name!r}")
 
 
 __all__ = [
