@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo examples test lint typecheck pytest install install-test clean bench
+.PHONY: demo examples test lint typecheck pytest install install-test clean bench soak reliability-report
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,14 @@ pytest: install-test
 	$(BIN)/python -m pytest
 
 test: lint typecheck pytest
+
+# The reliability suite runs in `make test`; these rerun it alone and rewrite RELIABILITY.md from its figures.
+reliability-report: install-test
+	$(BIN)/python -m tests.reliability.report
+
+# Longer: 100,000 requests over 5,000 tenants, 10,000 abandoned streams, 10x the fuzzing examples.
+soak: install-test
+	$(BIN)/python -m tests.reliability.report --soak
 
 # Side-by-side benchmarks (bench/README.md); BENCH_ARGS=--quick for a smoke run, --write for BENCHMARKS.md.
 bench: install

@@ -6,6 +6,7 @@ import contextlib
 import dataclasses
 import json
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from time import perf_counter
 from typing import IO, Any
@@ -24,13 +25,20 @@ FileInput = str | os.PathLike[str] | bytes | IO[bytes] | tuple[str, bytes] | tup
 
 
 def _decode_transcription(response: httpx2.Response, route: Route) -> dict[str, Any]:
-    # response_format="text", "srt" or "vtt" answers plain text, not JSON.
-    if "json" in response.headers.get("content-type", "application/json"):
+    # response_format="text", "srt" or "vtt" answers plain text, not JSON; an HTML page (a proxy's error or login
+    # page) is never a transcript, so it goes to decode_json, which reports what it is.
+    kind = response.headers.get("content-type", "application/json")
+    if "json" in kind or "html" in kind:
         return decode_json(response, route)
     return {"text": response.text}
 
 
-TRANSCRIPTION = Endpoint(TranscriptionResponse.construct, decode=_decode_transcription)
+def _needs_text(body: Mapping[str, Any]) -> str | None:
+    text = body.get("text")
+    return None if isinstance(text, str) else f"'text' must be a string, got {type(text).__name__}"
+
+
+TRANSCRIPTION = Endpoint(TranscriptionResponse.construct, _needs_text, decode=_decode_transcription)
 
 
 def transcription(model: str, file: FileInput | None = None, **kwargs: Any) -> TranscriptionResponse:

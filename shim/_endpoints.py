@@ -19,8 +19,8 @@ from shim._streaming import AsyncCustomStreamWrapper, CustomStreamWrapper
 from shim.types import EmbeddingResponse, ImageResponse, RerankResponse, ResponseEvent, ResponsesAPIResponse
 
 EMBEDDING = Endpoint(EmbeddingResponse.construct, needs_list("data"), prefix_model=True)
-IMAGES = Endpoint(ImageResponse.construct)
-RESPONSES = Endpoint(ResponsesAPIResponse.construct, prefix_model=True)
+IMAGES = Endpoint(ImageResponse.construct, needs_list("data"))
+RESPONSES = Endpoint(ResponsesAPIResponse.construct, needs_list("output"), prefix_model=True)
 
 
 def _rerank_result(**data: Any) -> RerankResponse:
@@ -55,7 +55,7 @@ def _model_ids(**data: Any) -> list[str]:
     return [str(json_object(item).get("id") if json_object(item) else item) for item in items]  # pyright: ignore
 
 
-MODELS = Endpoint(_model_ids, needs_list("data"))
+MODELS = Endpoint(_model_ids, needs_list("data", of_objects=False))  # some gateways list bare names
 
 
 def embedding(model: str, input: Any = None, **kwargs: Any) -> EmbeddingResponse:

@@ -20,6 +20,12 @@ from shim._router import Route, Settings, resolve, resolve_api_key, resolve_base
 
 CACHE = ClientCache()
 
+# A year: beyond ~9e9 s the socket layer raises OverflowError, and nobody means to wait longer than this.
+_MAX_TIMEOUT = 365 * 24 * 3600
+
+# The characters of an HTTP header name (RFC 9110 "token").
+_TOKEN = frozenset("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
 # LiteLLM-only options that mean nothing on this route; accepted so LiteLLM code runs unchanged.
 _IGNORED = ("drop_params",)
 
@@ -152,16 +158,21 @@ def _first(kwargs: dict[str, Any], name: str, alias: str) -> Any:
 def _timeout(value: object) -> float | openai.Timeout:
     if isinstance(value, openai.Timeout):
         return value
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-        raise ValueError(f"timeout must be a number of seconds > 0 or an openai.Timeout, not {value!r}")
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= _MAX_TIMEOUT:
+        raise ValueError(
+            f"timeout must be a number of seconds > 0 and <= {_MAX_TIMEOUT} or an openai.Timeout, not {value!r}"
+        )
     return float(value)
 
 
 def _headers(value: object) -> dict[str, str]:
+    # Checked here, before I/O: a CR/LF would inject a header, and httpx2 would fail late (and be retried).
     headers = _mapping("extra_headers", value)
     for name, header in headers.items():
-        if not isinstance(header, str) or not header.isprintable():
-            raise ValueError(f"extra_headers[{name!r}] must be a printable string")
+        if not name or not set(name) <= _TOKEN:
+            raise ValueError(f"extra_headers has an invalid header name {name!r}: use letters, digits and '-'")
+        if not isinstance(header, str) or not (header.isascii() and header.isprintable()):
+            raise ValueError(f"extra_headers[{name!r}] must be a printable ASCII string")
     return headers
 
 

@@ -26,12 +26,18 @@ def no_check(_body: Mapping[str, Any]) -> str | None:
     return None
 
 
-def needs_list(name: str) -> ShapeCheck:
-    """A check that `name` is a list, as `choices`, `data` and `results` must be."""
+def needs_list(name: str, *, of_objects: bool = True) -> ShapeCheck:
+    """A check that `name` is a list (of objects, unless told otherwise), as `choices`, `data` and `results` are."""
 
     def check(body: Mapping[str, Any]) -> str | None:
         value = body.get(name)
-        return None if isinstance(value, list) else f"'{name}' must be a list, got {type(value).__name__}"
+        if not isinstance(value, list):
+            return f"'{name}' must be a list, got {type(value).__name__}"
+        items: list[object] = value  # pyright: ignore[reportUnknownVariableType]
+        for index, item in enumerate(items):
+            if of_objects and not isinstance(item, dict):
+                return f"'{name}[{index}]' must be an object, got {type(item).__name__}"
+        return None
 
     return check
 

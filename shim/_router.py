@@ -62,8 +62,10 @@ def resolve_model(model: object, custom_llm_provider: object, settings: Settings
     _check_model_text(model)
     if model.startswith(PREFIX):
         rest = model[len(PREFIX) :]
-        if not rest:
+        if not rest.strip():
             raise RouteError(f"model {model!r} names no model after the prefix: use 'litellm_proxy/<model-name>'")
+        if rest != rest.strip():
+            raise RouteError(f"model {model!r} has whitespace after the prefix: use 'litellm_proxy/{rest.strip()}'")
         return rest
     if custom_llm_provider is not None and custom_llm_provider != PROVIDER:
         raise RouteError(
@@ -144,5 +146,7 @@ def _check_model_text(model: str) -> None:
 def _safe_url(url: str) -> str:
     """The URL without anything that could be a credential, for messages."""
     parts = urlsplit(url)
-    host = parts.hostname or ""
-    return f"{parts.scheme}://{host}{parts.path}" if parts.scheme else url.split("@")[-1][:80]
+    if parts.scheme and parts.netloc:
+        return f"{parts.scheme}://{parts.hostname or ''}{parts.path}"[:80]
+    # No authority (e.g. 'user:secret@host' parses as scheme 'user'): drop everything up to the last '@'.
+    return url.rpartition("@")[2][:80]

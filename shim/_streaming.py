@@ -1,23 +1,25 @@
 """Server-sent event streams: one decoder shared by the sync and async iterators.
 
-Leaving a loop early, `close()`, `with`, or dropping the iterator closes the HTTP response. A stream that ends
+Leaving a loop early, `close()`, `with`, or dropping the iterator (even before its first chunk) closes the HTTP
+response. A stream that ends
 before `[DONE]` and before any choice finished raises `APIConnectionError`: a cut stream is never returned as if
 it were complete.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterator
 from types import TracebackType
-from typing import Generic, TypeVar
+from typing import Any, Generic, NoReturn, TypeVar
 
 import httpx2
 
 from shim import exceptions as exc
 from shim._errors import invalid_body, json_object, raise_for_error_object, status_error, translating
 from shim._request import Call
-from shim._results import Endpoint, build, hidden_params
+from shim._results import Endpoint, build, decode_json, hidden_params
 
 ChunkT = TypeVar("ChunkT")
 
@@ -68,6 +70,17 @@ class _Decoder(Generic[ChunkT]):
         self.finished = self.finished or self.endpoint.finished(payload)
         return chunk
 
+    def is_event_stream(self) -> bool:
+        """False when the gateway answered a streaming call with a JSON document or an HTML page instead."""
+        kind = self.response.headers.get("content-type", "").lower()
+        return not ("json" in kind or "html" in kind)
+
+    def not_a_stream(self) -> NoReturn:
+        """Raise for a whole (read) body where a stream was expected: its error object, or what it is instead."""
+        data = decode_json(self.response, self.call.route)
+        kind = self.response.headers.get("content-type")
+        raise invalid_body(self.response, data, self.call.route, f"expected an event stream, got {kind}")
+
     def end(self) -> None:
         """At the end of the body: flush a last event, and fail if the stream was cut short."""
         if self.data:
@@ -77,10 +90,19 @@ class _Decoder(Generic[ChunkT]):
             raise exc.APIConnectionError(message=message, request=self.response.request)
 
 
+# Each generator first yields this marker, at once: from then on, closing or garbage-collecting it runs its
+# `finally`, so a stream dropped before its first chunk still closes its response (and frees its connection).
+_STARTED: Any = object()
+
+
 def _events(decoder: _Decoder[ChunkT]) -> Generator[ChunkT]:
     response = decoder.response
     try:
+        yield _STARTED
         with translating(decoder.call.route):
+            if not decoder.is_event_stream():
+                response.read()
+                decoder.not_a_stream()
             for line in response.iter_lines():
                 chunk = decoder.feed(line)
                 if chunk is not None:
@@ -93,7 +115,11 @@ def _events(decoder: _Decoder[ChunkT]) -> Generator[ChunkT]:
 async def _aevents(decoder: _Decoder[ChunkT]) -> AsyncGenerator[ChunkT]:
     response = decoder.response
     try:
+        yield _STARTED
         with translating(decoder.call.route):
+            if not decoder.is_event_stream():
+                await response.aread()
+                decoder.not_a_stream()
             async for line in response.aiter_lines():
                 chunk = decoder.feed(line)
                 if chunk is not None:
@@ -110,6 +136,7 @@ class CustomStreamWrapper(Generic[ChunkT]):
         self.response = response
         self.model = call.route.model
         self._events: Generator[ChunkT] = _events(_Decoder(endpoint, call, response, elapsed_ms))
+        next(self._events)  # to the _STARTED marker
 
     def __repr__(self) -> str:
         return f"CustomStreamWrapper(model={self.model!r})"
@@ -141,6 +168,10 @@ class AsyncCustomStreamWrapper(Generic[ChunkT]):
         self.response = response
         self.model = call.route.model
         self._events: AsyncGenerator[ChunkT] = _aevents(_Decoder(endpoint, call, response, elapsed_ms))
+        # To the _STARTED marker without awaiting (nothing before it awaits); this also registers the generator
+        # with the running loop, which closes it if it is dropped.
+        with contextlib.suppress(StopIteration):
+            self._events.__anext__().send(None)  # pyright: ignore[reportAttributeAccessIssue, reportUnknownMemberType]
 
     def __repr__(self) -> str:
         return f"AsyncCustomStreamWrapper(model={self.model!r})"

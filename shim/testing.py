@@ -123,6 +123,15 @@ class FakeProxy:
         host, port = self._server.server_address[:2]
         return f"http://{host!s}:{port}"
 
+    @property
+    def connections_open(self) -> int:
+        """How many client connections the server holds right now (idle keep-alive ones included)."""
+        server = self._server
+        if server is None:
+            return 0
+        with server.open_lock:
+            return len(server.open)
+
     def start(self) -> FakeProxy:
         """Start serving in a daemon thread; returns self."""
         if self._server is None:
@@ -194,22 +203,22 @@ class _Server(ThreadingHTTPServer):
 
     def __init__(self, proxy: FakeProxy) -> None:
         self.proxy = proxy
-        self._open: set[socket.socket] = set()
-        self._open_lock = threading.Lock()
+        self.open: set[socket.socket] = set()
+        self.open_lock = threading.Lock()
         super().__init__(("127.0.0.1", 0), _Handler)
 
     def get_request(self) -> tuple[socket.socket, Any]:
         conn, addr = super().get_request()
         # Headers and body go out in separate writes: without this, Nagle and delayed ACKs add 40 ms a call.
         conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        with self._open_lock:
-            self._open.add(conn)
+        with self.open_lock:
+            self.open.add(conn)
             self.proxy.connections_opened += 1
         return conn, addr
 
     def shutdown_request(self, request: Any) -> None:
-        with self._open_lock:
-            self._open.discard(request)
+        with self.open_lock:
+            self.open.discard(request)
         super().shutdown_request(request)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
@@ -219,8 +228,8 @@ class _Server(ThreadingHTTPServer):
 
     def close_all(self) -> None:
         # Handler threads blocked on idle keep-alive connections wake up once their socket is shut down.
-        with self._open_lock:
-            for conn in self._open:
+        with self.open_lock:
+            for conn in self.open:
                 with contextlib.suppress(OSError):
                     conn.shutdown(socket.SHUT_RDWR)
 
