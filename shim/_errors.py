@@ -74,7 +74,10 @@ def invalid_body(response: httpx2.Response, body: object, route: Route, problem:
     """The shim exception for a 200 answer whose body is not what the endpoint returns."""
     path = response.request.url.path
     message = f"The gateway's answer to {path} is not valid: {problem}"
-    return _tag(exc.APIResponseValidationError(response, _scrub_body(body, route), message=message), route)
+    shown = _scrub_body(body, route)
+    if isinstance(shown, str):
+        shown = shown[:200]  # scrubbed first, so a key cut in half by the excerpt cannot survive
+    return _tag(exc.APIResponseValidationError(response, shown, message=message), route)
 
 
 def json_object(value: object) -> dict[str, Any] | None:

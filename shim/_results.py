@@ -54,7 +54,7 @@ def decode_json(response: httpx2.Response, route: Route) -> dict[str, Any]:
         data = json.loads(response.content)
     except (ValueError, UnicodeDecodeError) as error:
         kind = response.headers.get("content-type", "no content type")
-        raise invalid_body(response, response.text[:200], route, f"not JSON ({kind}): {error}") from error
+        raise invalid_body(response, response.text, route, f"not JSON ({kind}): {error}") from error
     raise_for_error_object(response, data, route)
     body = json_object(data)
     if body is None:

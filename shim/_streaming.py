@@ -56,7 +56,7 @@ class _Decoder(Generic[ChunkT]):
         try:
             payload = json.loads(text)
         except ValueError:
-            raise invalid_body(self.response, text[:200], self.call.route, "a stream event is not JSON") from None
+            raise invalid_body(self.response, text, self.call.route, "a stream event is not JSON") from None
         return self._chunk(payload)
 
     def _chunk(self, value: object) -> ChunkT:

@@ -183,3 +183,13 @@ def test_cut_stream_is_not_returned_as_complete(gateway: FakeProxy) -> None:
     gateway.respond(200, body=chunk, headers={"content-type": "text/event-stream"})
     with pytest.raises(shim.APIConnectionError, match="ended before"):
         list(shim.completion("litellm_proxy/m", HI, stream=True))
+
+
+def test_a_key_cut_by_the_body_excerpt_is_still_hidden(proxy: FakeProxy) -> None:
+    key = "sk-" + "k" * 40
+    body = ("x" * 190 + key + " not json").encode()  # the 200-character excerpt would cut the key in half
+    proxy.respond(200, body=body, headers={"content-type": "text/html"})
+    with pytest.raises(shim.APIResponseValidationError) as info:
+        shim.completion("litellm_proxy/m", HI, api_base=proxy.url, api_key=key)
+    assert key[:10] not in repr(info.value.body)
+    assert len(str(info.value.body)) <= 200
