@@ -1,21 +1,23 @@
-"""The client cache: one connection pool per gateway, a cheap `OpenAI` view per tenant.
+"""The client cache: one openai client, with one connection pool, per gateway; every tenant shares it.
 
-Measured with openai 3.57 (see BENCHMARKS.md): an `OpenAI` object that shares an `http_client` costs ~25 us and
-~2.3 KiB to build and ~1 us to find again, while `with_options(api_key=...)` per call costs 10-20 us and one
-`AsyncOpenAI` with its own pool per tenant costs ~0.8 MB. So each (base URL, sync/async, event loop) gets one
-pool, shared by all tenants, and each (base URL, key) gets an `OpenAI` view on it, kept in a bounded LRU. Cache
-keys hold a digest of the key, never the key itself.
+A tenant's key rides on each request as its `Authorization` header (see `auth_headers`), so tenants cost nothing
+to add: no object, no memory, no cache entry, and no plaintext key (nor a digest of one) is ever a cache key.
+Measured with openai 3.57 before choosing (BENCHMARKS.md): a per-tenant `AsyncOpenAI` view sharing the pool is
+cheap to build (~27 us) but its first request hops to a thread to read the platform, and at 500 tenants x 4 calls
+that cut throughput to ~0.85x of one key; `with_options(api_key=...)` costs 10-20 us a call; a client with its own
+pool per tenant cost ~0.8 MB each and 5x the throughput.
 
-Async pools belong to the event loop that made them: each loop gets its own, closed when that loop shuts down
-(`asyncio.run` and pytest-asyncio call `loop.shutdown_asyncgens()`, which closes our per-loop async generator),
-so successive `asyncio.run(...)` calls never share a connection across loops.
+Clients are kept per (base URL, sync or event loop), at most `maxsize` gateways per kind, least recently used
+dropped first (its pool is closed once no call uses it any more). Async clients belong to the event loop that made
+them: each loop gets its own, closed when that loop shuts down (`asyncio.run` and pytest-asyncio call
+`loop.shutdown_asyncgens()`, which closes our per-loop async generator), so successive `asyncio.run(...)` calls
+never share a connection across loops. A forked child drops its parent's connections.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
 import os
 import threading
 import weakref
@@ -23,28 +25,27 @@ from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Generic, TypeVar, cast
 
-import httpx2
 import openai
 
-from shim._router import Route
-
-DEFAULT_MAXSIZE = 1024
+DEFAULT_MAXSIZE = 64
 _ENV_CUSTOM_HEADERS = "OPENAI_CUSTOM_HEADERS"
+# What the shared clients are built with: never sent, because every request carries its tenant's key.
+_NO_KEY = "shim-sends-the-key-per-request"
 
 ClientT = TypeVar("ClientT", openai.OpenAI, openai.AsyncOpenAI)
-PoolT = TypeVar("PoolT", httpx2.Client, httpx2.AsyncClient)
 
 
-def key_digest(api_key: str) -> bytes:
-    """What identifies a tenant in the cache: a digest, so no plaintext key is ever a dict key."""
-    return hashlib.blake2b(api_key.encode(), digest_size=16).digest()
+def auth_headers(api_key: str) -> dict[str, str]:
+    """The headers that carry a tenant's key on one request."""
+    return {"Authorization": f"Bearer {api_key}"}
 
 
-def isolation_headers(api_key: str) -> Mapping[str, str]:
-    """Headers that keep OpenAI's own environment (org, project, custom headers) away from the gateway.
+def isolation_headers() -> Mapping[str, str]:
+    """Default headers that keep OpenAI's own environment (org, project, custom headers) away from the gateway.
 
     The openai client reads OPENAI_ORG_ID, OPENAI_PROJECT_ID and OPENAI_CUSTOM_HEADERS (which may carry an
-    `Authorization` header) from the environment; explicit default headers override all of them.
+    `Authorization` header) from the environment; explicit default headers override all of them, and the
+    placeholder key's own `Authorization` is removed too, so a request without its tenant's key sends none.
     """
     headers: dict[str, str | openai.Omit] = {
         name.strip(): openai.Omit()
@@ -52,100 +53,104 @@ def isolation_headers(api_key: str) -> Mapping[str, str]:
         if sep and name.strip()
     }
     headers.update({"OpenAI-Organization": openai.Omit(), "OpenAI-Project": openai.Omit()})
-    headers["Authorization"] = f"Bearer {api_key}"
+    headers["Authorization"] = openai.Omit()
     # The SDK types default_headers as str values, yet documents Omit() as the way to remove a header.
     return cast("Mapping[str, str]", headers)
 
 
-class _Tenants(Generic[ClientT, PoolT]):
-    """Pools by base URL and an LRU of per-tenant clients on them. Thread-safe."""
+class _Gateways(Generic[ClientT]):
+    """An LRU of one client per base URL. Thread-safe; a hit is one dict lookup."""
 
     def __init__(
-        self,
-        make_pool: Callable[[], PoolT],
-        make_client: Callable[[Route, PoolT], ClientT],
-        maxsize: Callable[[], int],
+        self, make: Callable[[str], ClientT], retire: Callable[[ClientT], None], maxsize: Callable[[], int]
     ) -> None:
-        self._make_pool = make_pool
-        self._make_client = make_client
+        self._make = make
+        self._retire = retire
         self._maxsize = maxsize
         self._lock = threading.Lock()
-        self.pools: dict[str, PoolT] = {}
-        self.clients: OrderedDict[tuple[str, bytes], ClientT] = OrderedDict()
+        self.clients: OrderedDict[str, ClientT] = OrderedDict()
         self.closer: object = None
 
-    def get(self, route: Route) -> ClientT:
-        key = (route.base_url, key_digest(route.api_key))
+    def get(self, base_url: str) -> ClientT:
         try:
-            client = self.clients[key]
-            self.clients.move_to_end(key)
+            client = self.clients[base_url]
+            self.clients.move_to_end(base_url)
         except KeyError:
-            return self._add(key, route)
+            return self._add(base_url)
         return client
 
-    def _add(self, key: tuple[str, bytes], route: Route) -> ClientT:
+    def _add(self, base_url: str) -> ClientT:
         with self._lock:
-            client = self.clients.get(key)
+            client = self.clients.get(base_url)
             if client is None:
-                pool = self.pools.get(route.base_url)
-                if pool is None:
-                    pool = self.pools[route.base_url] = self._make_pool()
-                client = self.clients[key] = self._make_client(route, pool)
-                # Evicted views are only dropped, never closed: the pool they share stays open for the others.
+                client = self.clients[base_url] = self._make(base_url)
                 while len(self.clients) > self._maxsize():
-                    self.clients.popitem(last=False)
+                    self._retire(self.clients.popitem(last=False)[1])
             return client
 
-    def take_pools(self) -> list[PoolT]:
+    def take_all(self) -> list[ClientT]:
         with self._lock:
-            pools = list(self.pools.values())
-            self.pools.clear()
+            clients = list(self.clients.values())
             self.clients.clear()
-            return pools
+            return clients
 
 
-def _sync_pool() -> httpx2.Client:
+def _sync_client(base_url: str) -> openai.OpenAI:
     # A gateway has no business redirecting a prompt elsewhere: a 3xx is an error, not a silent re-send.
-    return openai.DefaultHttpxClient(follow_redirects=False)
+    pool = openai.DefaultHttpxClient(follow_redirects=False)
+    return openai.OpenAI(api_key=_NO_KEY, base_url=base_url, http_client=pool, default_headers=isolation_headers())
 
 
-def _async_pool() -> httpx2.AsyncClient:
-    return openai.DefaultAsyncHttpxClient(follow_redirects=False)
+def _async_client(base_url: str) -> openai.AsyncOpenAI:
+    pool = openai.DefaultAsyncHttpxClient(follow_redirects=False)
+    return openai.AsyncOpenAI(api_key=_NO_KEY, base_url=base_url, http_client=pool, default_headers=isolation_headers())
 
 
-def _sync_client(route: Route, pool: httpx2.Client) -> openai.OpenAI:
-    headers = isolation_headers(route.api_key)
-    return openai.OpenAI(api_key=route.api_key, base_url=route.base_url, http_client=pool, default_headers=headers)
+def _retire_sync(client: openai.OpenAI) -> None:
+    # Calls in flight hold the client; its pool closes when the last of them lets go.
+    weakref.finalize(client, client.close)
 
 
-def _async_client(route: Route, pool: httpx2.AsyncClient) -> openai.AsyncOpenAI:
-    headers = isolation_headers(route.api_key)
-    return openai.AsyncOpenAI(api_key=route.api_key, base_url=route.base_url, http_client=pool, default_headers=headers)
+def _retire_async(client: openai.AsyncOpenAI) -> None:
+    task = asyncio.get_running_loop().create_task(_close_later(client))
+    _RETIRING.add(task)
+    task.add_done_callback(_RETIRING.discard)
 
 
-_AsyncTenants = _Tenants[openai.AsyncOpenAI, httpx2.AsyncClient]
+_RETIRING: set[asyncio.Task[None]] = set()
+
+
+async def _close_later(client: openai.AsyncOpenAI) -> None:
+    # Calls already holding the client get a minute to finish; a loop shutting down cancels the wait, not the close.
+    try:
+        await asyncio.sleep(60)
+    finally:
+        await client.close()
+
+
+_AsyncGateways = _Gateways[openai.AsyncOpenAI]
 
 
 class ClientCache:
-    """Cached openai clients for every (gateway, tenant), sync and per event loop.
+    """Cached openai clients: one per gateway (base URL), sync and per event loop, shared by every tenant.
 
-    `maxsize` bounds the number of tenants kept per kind (sync, and each event loop); the least recently used
-    tenant's client is dropped first. Its connection pool is shared and stays open.
+    `maxsize` bounds the number of gateways kept per kind (sync, and each event loop); the least recently used is
+    dropped first. The number of tenants (keys) is unbounded and costs nothing: keys are sent per request.
     """
 
     def __init__(self, maxsize: int = DEFAULT_MAXSIZE) -> None:
         self.maxsize = maxsize
-        self._sync = _Tenants(_sync_pool, _sync_client, self._get_maxsize)
-        self._loops: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _AsyncTenants] = weakref.WeakKeyDictionary()
+        self._sync = _Gateways(_sync_client, _retire_sync, self._get_maxsize)
+        self._loops: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _AsyncGateways] = weakref.WeakKeyDictionary()
         self._lock = threading.Lock()
         self._fork_hook = False
 
     def __repr__(self) -> str:
-        return f"ClientCache(maxsize={self.maxsize}, sync_tenants={len(self._sync.clients)}, loops={len(self._loops)})"
+        return f"ClientCache(maxsize={self.maxsize}, sync_gateways={len(self._sync.clients)}, loops={len(self._loops)})"
 
     @property
     def maxsize(self) -> int:
-        """How many tenants are kept per kind before the least recently used is dropped."""
+        """How many gateways are kept per kind before the least recently used is dropped."""
         return self._maxsize
 
     @maxsize.setter
@@ -157,38 +162,38 @@ class ClientCache:
     def _get_maxsize(self) -> int:
         return self._maxsize
 
-    def sync_client(self, route: Route) -> openai.OpenAI:
-        """The cached `OpenAI` client for this route's gateway and key."""
+    def sync_client(self, base_url: str) -> openai.OpenAI:
+        """The cached `OpenAI` client for this gateway."""
         self._ensure_fork_hook()
-        return self._sync.get(route)
+        return self._sync.get(base_url)
 
-    def async_client(self, route: Route) -> openai.AsyncOpenAI:
-        """The cached `AsyncOpenAI` client for this route, on the running event loop's pool."""
+    def async_client(self, base_url: str) -> openai.AsyncOpenAI:
+        """The cached `AsyncOpenAI` client for this gateway, on the running event loop."""
         loop = asyncio.get_running_loop()
-        tenants = self._loops.get(loop)
-        if tenants is None:
-            tenants = self._new_loop(loop)
-        return tenants.get(route)
+        gateways = self._loops.get(loop)
+        if gateways is None:
+            gateways = self._new_loop(loop)
+        return gateways.get(base_url)
 
-    def _new_loop(self, loop: asyncio.AbstractEventLoop) -> _AsyncTenants:
+    def _new_loop(self, loop: asyncio.AbstractEventLoop) -> _AsyncGateways:
         with self._lock:
-            tenants = self._loops.get(loop)
-            if tenants is None:
-                tenants = self._loops[loop] = _Tenants(_async_pool, _async_client, self._get_maxsize)
-                _close_at_loop_shutdown(tenants)
-            return tenants
+            gateways = self._loops.get(loop)
+            if gateways is None:
+                gateways = self._loops[loop] = _Gateways(_async_client, _retire_async, self._get_maxsize)
+                _close_at_loop_shutdown(gateways)
+            return gateways
 
     def close(self) -> None:
-        """Close every sync pool. Later calls open new ones."""
-        for pool in self._sync.take_pools():
-            pool.close()
+        """Close every sync client's pool. Later calls open new ones."""
+        for client in self._sync.take_all():
+            client.close()
 
     async def aclose(self) -> None:
-        """Close every sync pool and the running event loop's async pools. Later calls open new ones."""
+        """Close every sync client and the running event loop's async clients. Later calls open new ones."""
         self.close()
-        tenants = self._loops.pop(asyncio.get_running_loop(), None)
-        if tenants is not None:
-            await _aclose_all(tenants)
+        gateways = self._loops.pop(asyncio.get_running_loop(), None)
+        if gateways is not None:
+            await _aclose_all(gateways)
 
     def _ensure_fork_hook(self) -> None:
         if not self._fork_hook and hasattr(os, "register_at_fork"):
@@ -203,13 +208,13 @@ class ClientCache:
         self._loops = weakref.WeakKeyDictionary()
 
 
-async def _aclose_all(tenants: _AsyncTenants) -> None:
-    for pool in tenants.take_pools():
-        await pool.aclose()
+async def _aclose_all(gateways: _AsyncGateways) -> None:
+    for client in gateways.take_all():
+        await client.close()
 
 
-def _close_at_loop_shutdown(tenants: _AsyncTenants) -> None:
-    """Close the loop's pools when it shuts down, from inside that loop.
+def _close_at_loop_shutdown(gateways: _AsyncGateways) -> None:
+    """Close the loop's clients when it shuts down, from inside that loop.
 
     An async generator started on a loop is registered with it; `loop.shutdown_asyncgens()` (called by
     `asyncio.run` before it closes the loop) closes the generator, which runs its `finally` on the loop.
@@ -220,9 +225,9 @@ def _close_at_loop_shutdown(tenants: _AsyncTenants) -> None:
         try:
             yield
         finally:
-            await _aclose_all(tenants)
+            await _aclose_all(gateways)
 
     generator = closer()
     with contextlib.suppress(StopIteration):
         generator.__anext__().send(None)  # pyright: ignore[reportAttributeAccessIssue, reportUnknownMemberType]
-    tenants.closer = generator  # keeps it alive exactly as long as the loop's tenants
+    gateways.closer = generator  # keeps it alive exactly as long as the loop's gateways

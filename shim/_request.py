@@ -14,7 +14,7 @@ from typing import Any, cast
 import httpx2
 import openai
 
-from shim._clients import ClientCache
+from shim._clients import ClientCache, auth_headers
 from shim._errors import translating
 from shim._router import Route, Settings, resolve, resolve_api_key, resolve_base_url
 
@@ -121,14 +121,14 @@ def request_options(kwargs: dict[str, Any]) -> openai.RequestOptions:
 
 def send(call: Call) -> httpx2.Response:
     """Send through the cached sync client; the SDK retries, we translate its errors."""
-    client = CACHE.sync_client(call.route)
+    client = CACHE.sync_client(call.route.base_url)
     with translating(call.route):
         return _issue(client, call)
 
 
 async def asend(call: Call) -> httpx2.Response:
     """Send through the running loop's cached async client."""
-    client = CACHE.async_client(call.route)
+    client = CACHE.async_client(call.route.base_url)
     with translating(call.route):
         return await _issue(client, call)
 
@@ -137,16 +137,17 @@ def _issue(client: openai.OpenAI | openai.AsyncOpenAI, call: Call) -> Any:
     """The SDK call (a response, or for the async client an awaitable of one). The body is plain JSON already,
     so the SDK's per-endpoint parameter transformation is skipped; its JSON encoder still serializes message
     objects from earlier responses."""
+    options = _with_key(call)
     if call.method == "get":
-        return client.get(call.path, cast_to=httpx2.Response, options=call.options)
+        return client.get(call.path, cast_to=httpx2.Response, options=options)
     return client.post(
-        call.path,
-        cast_to=httpx2.Response,
-        body=call.body,
-        files=call.files,
-        options=call.options,
-        stream=call.stream,
+        call.path, cast_to=httpx2.Response, body=call.body, files=call.files, options=options, stream=call.stream
     )
+
+
+def _with_key(call: Call) -> openai.RequestOptions:
+    """The call's options with its tenant's key: one client serves every tenant of a gateway."""
+    return {**call.options, "headers": {**auth_headers(call.route.api_key), **call.options.get("headers", {})}}
 
 
 def _first(kwargs: dict[str, Any], name: str, alias: str) -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
@@ -57,12 +58,32 @@ async def test_async_tenants_share_the_loop_pool(multi: FakeProxy) -> None:
     await shim.aclose()
 
 
-def test_the_cache_is_bounded_and_evicted_tenants_still_work(multi: FakeProxy, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(shim.client_cache, "maxsize", 3)
-    for tenant in [1, 2, 3, 4, 5, 1, 2]:
-        assert _call_as(multi, tenant) == f"echo: sk-tenant-{tenant:04d}"
-    assert "sync_tenants=3" in repr(shim.client_cache)
-    assert [r.api_key for r in multi.requests][-2:] == ["sk-tenant-0001", "sk-tenant-0002"]
+def test_tenants_cost_no_cache_entry(multi: FakeProxy) -> None:
+    for tenant in range(100):
+        _call_as(multi, tenant)
+    assert "sync_gateways=1" in repr(shim.client_cache)
+    assert len({r.api_key for r in multi.requests}) == 100
+
+
+def test_gateways_are_bounded_and_evicted_ones_still_work(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(shim.client_cache, "maxsize", 2)
+    with FakeProxy() as a, FakeProxy() as b, FakeProxy() as c:
+        for proxy in [a, b, c, a, b, c]:
+            reply = shim.completion("litellm_proxy/m", HI, api_base=proxy.url, api_key=proxy.api_key)
+            assert reply.choices[0].message.content == "echo: hello world"
+        assert "sync_gateways=2" in repr(shim.client_cache)
+        assert [len(p.requests) for p in (a, b, c)] == [2, 2, 2]
+        gc.collect()  # a dropped gateway's pool closes once no call holds its client
+        shim.close()
+
+
+async def test_evicted_async_gateways_are_closed_with_their_loop(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(shim.client_cache, "maxsize", 1)
+    with FakeProxy() as a, FakeProxy() as b:
+        for proxy in [a, b, a]:
+            reply = await shim.acompletion("litellm_proxy/m", HI, api_base=proxy.url, api_key=proxy.api_key)
+            assert reply.choices[0].message.content == "echo: hello world"
+        await shim.aclose()
 
 
 @pytest.mark.parametrize("value", [0, -1, 1.5, True, "10"])

