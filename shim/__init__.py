@@ -11,26 +11,9 @@ sends model strings without the `litellm_proxy/` prefix to the gateway as they a
 
 from __future__ import annotations
 
+import importlib
 from typing import TYPE_CHECKING, Any
 
-from shim import types
-from shim._audio import aspeech, atranscription, speech, transcription
-from shim._builder import stream_chunk_builder
-from shim._chat import acompletion, atext_completion, completion, text_completion
-from shim._endpoints import (
-    aembedding,
-    aimage_generation,
-    amodels,
-    arerank,
-    aresponses,
-    embedding,
-    image_generation,
-    models,
-    rerank,
-    responses,
-)
-from shim._request import CACHE as client_cache
-from shim._streaming import AsyncCustomStreamWrapper, CustomStreamWrapper
 from shim.exceptions import (
     APIConnectionError,
     APIError,
@@ -51,20 +34,79 @@ from shim.exceptions import (
     Timeout,
     UnprocessableEntityError,
 )
-from shim.types import (
-    BinaryResponse,
-    EmbeddingResponse,
-    ImageResponse,
-    ModelResponse,
-    ModelResponseStream,
-    RerankResponse,
-    ResponsesAPIResponse,
-    TextCompletionResponse,
-    TranscriptionResponse,
-)
 
 if TYPE_CHECKING:
+    from shim import types
+    from shim._audio import aspeech, atranscription, speech, transcription
+    from shim._builder import stream_chunk_builder
+    from shim._chat import acompletion, atext_completion, completion, text_completion
+    from shim._endpoints import (
+        aembedding,
+        aimage_generation,
+        amodels,
+        arerank,
+        aresponses,
+        embedding,
+        image_generation,
+        models,
+        rerank,
+        responses,
+    )
+    from shim._request import CACHE as client_cache
+    from shim._streaming import AsyncCustomStreamWrapper, CustomStreamWrapper
     from shim.patch import patch_openai, unpatch_openai
+    from shim.types import (
+        BinaryResponse,
+        EmbeddingResponse,
+        ImageResponse,
+        ModelResponse,
+        ModelResponseStream,
+        RerankResponse,
+        ResponsesAPIResponse,
+        TextCompletionResponse,
+        TranscriptionResponse,
+    )
+
+# Everything but the exceptions loads on first use (PEP 562): `import shim` costs little beyond `import openai`,
+# and a program pays only for the endpoints it calls (audio types, wrapt for patching, ...).
+_LAZY: dict[str, tuple[str, str]] = {
+    **{name: ("shim._chat", name) for name in ("completion", "acompletion", "text_completion", "atext_completion")},
+    **{
+        name: ("shim._endpoints", name)
+        for name in (
+            "embedding",
+            "aembedding",
+            "image_generation",
+            "aimage_generation",
+            "rerank",
+            "arerank",
+            "responses",
+            "aresponses",
+            "models",
+            "amodels",
+        )
+    },
+    **{name: ("shim._audio", name) for name in ("transcription", "atranscription", "speech", "aspeech")},
+    **{name: ("shim._streaming", name) for name in ("CustomStreamWrapper", "AsyncCustomStreamWrapper")},
+    **{
+        name: ("shim.types", name)
+        for name in (
+            "BinaryResponse",
+            "EmbeddingResponse",
+            "ImageResponse",
+            "ModelResponse",
+            "ModelResponseStream",
+            "RerankResponse",
+            "ResponsesAPIResponse",
+            "TextCompletionResponse",
+            "TranscriptionResponse",
+        )
+    },
+    "stream_chunk_builder": ("shim._builder", "stream_chunk_builder"),
+    "client_cache": ("shim._request", "CACHE"),
+    "patch_openai": ("shim.patch", "patch_openai"),
+    "unpatch_openai": ("shim.patch", "unpatch_openai"),
+}
 
 __version__ = "0.1.0"
 
@@ -78,21 +120,31 @@ use_litellm_proxy: bool = False
 
 def close() -> None:
     """Close every cached sync connection pool. Later calls open new ones."""
-    client_cache.close()
+    from shim._request import CACHE
+
+    CACHE.close()
 
 
 async def aclose() -> None:
     """Close every cached sync pool and the running event loop's async pools. Later calls open new ones."""
-    await client_cache.aclose()
+    from shim._request import CACHE
+
+    await CACHE.aclose()
 
 
 def __getattr__(name: str) -> Any:
-    # patch_openai pulls in wrapt and the openai resource modules: only programs that patch pay for them.
-    if name in ("patch_openai", "unpatch_openai"):
-        from shim import patch
+    if name == "types":
+        return importlib.import_module("shim.types")
+    if name not in _LAZY:
+        raise AttributeError(f"module 'shim' has no attribute {name!r}")
+    module, attribute = _LAZY[name]
+    value = getattr(importlib.import_module(module), attribute)
+    globals()[name] = value  # later lookups skip this function
+    return value
 
-        return getattr(patch, name)
-    raise AttributeError(f"module 'shim' has no attribute {name!r}")
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
 
 
 __all__ = [
