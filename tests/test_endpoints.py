@@ -51,6 +51,21 @@ def test_embedding_inputs(gateway: FakeProxy, value: Any) -> None:
     assert gateway.requests[-1].json["encoding_format"] == "float"
 
 
+@pytest.mark.parametrize(
+    "vector",
+    [pytest.param([0.25, -1.5, 3.0], id="floats"), pytest.param("AACAPgAAwL8AAEBA", id="base64")],
+)
+def test_embedding_vectors_come_back_as_sent(gateway: FakeProxy, vector: Any) -> None:
+    item = {"object": "embedding", "index": 0, "embedding": vector, "provider_extra": {"norm": 1}}
+    gateway.respond(200, body={"object": "list", "model": "e", "data": [item]})
+    response = shim.embedding("litellm_proxy/e", input="x")
+    assert response.data[0].embedding == vector
+    assert response["data"][0]["provider_extra"] == {"norm": 1}
+    assert isinstance(response.data[0], shim.types.Embedding)
+    if isinstance(vector, list):  # a base64 string does not fit openai's list[float] field: pydantic warns on dump
+        assert response.to_dict()["data"] == [item]
+
+
 @pytest.mark.parametrize("image_generation", both(shim.image_generation, shim.aimage_generation))
 def test_image_generation(gateway: FakeProxy, image_generation: Callable[..., Any]) -> None:
     response = image_generation(
