@@ -2,7 +2,9 @@
 
 Order matters on a shared, noisy machine: each round runs every row once per contender, and the
 contenders' order rotates from round to round, so a burst of noise or thermal drift lands on all of
-them alike instead of on whichever ran last. The median over rounds then drops the outliers.
+them alike instead of on whichever ran last. The median over rounds then drops the outliers. In the
+per-call rows openai and shim share a process and take turns in short blocks (see PLAN), which cancels
+the drift that separate processes minutes apart would see.
 """
 
 from __future__ import annotations
@@ -23,17 +25,23 @@ from typing import cast
 
 from bench._report import Key, Report, write_benchmarks
 
-# Which contenders each row compares; the order is only the first round's.
+# Which contenders each row compares, one process per entry; the order is only the first round's. Contenders
+# joined by a comma share one process and take turns in it (the per-call rows): openai and shim are compared
+# there, where the machine's drifting speed is the same for both. LiteLLM runs alone, so that its thousands of
+# modules and objects do not slow the others' garbage collection.
 PLAN: dict[str, list[str]] = {
     "cold": ["openai", "shim", "litellm"],
     "import": ["openai", "shim", "litellm"],
-    "sync": ["openai", "shim", "litellm"],
+    "sync": ["openai,shim", "litellm"],
     "async": ["openai", "shim", "litellm"],
     "tenants": ["openai_1key", "openai", "shim_1key", "shim"],
-    "stream": ["openai", "shim"],
-    "embedding": ["openai", "shim"],
-    "rerank": ["openai", "shim"],
+    "stream": ["openai,shim", "litellm"],
+    "embedding": ["openai,shim", "litellm"],
+    "rerank": ["openai,shim", "litellm"],
 }
+# A whole process's start-up varies by a third from one run to the next here: these rows take several turns per
+# round (contenders alternating), and the median is over every turn of every round.
+REPEATS = {"cold": 4, "import": 4}
 REPO = Path(__file__).resolve().parent.parent
 CHILD_TIMEOUT_S = 300
 
@@ -68,23 +76,26 @@ def bench_server(python: str) -> Generator[str, None, None]:
         proc.wait(timeout=10)
 
 
-def run_child(python: str, row: str, contender: str, url: str, quick: bool) -> tuple[dict[str, object], float]:
-    """One measurement in a fresh process: its JSON outcome, and its wall time seen from outside."""
-    argv = [python, "-m", "bench._workloads", row, contender, url, *(["--quick"] if quick else [])]
+def run_child(python: str, row: str, contenders: str, url: str, quick: bool) -> tuple[list[dict[str, object]], float]:
+    """One process measuring one or more (comma-separated) contenders: their JSON outcomes, and its wall time."""
+    argv = [python, "-m", "bench._workloads", row, contenders, url, *(["--quick"] if quick else [])]
     start = time.perf_counter()
     done = subprocess.run(argv, capture_output=True, text=True, env=child_env(), cwd=REPO, timeout=CHILD_TIMEOUT_S)
     wall = time.perf_counter() - start
     lines = done.stdout.strip().splitlines()
     if done.returncode != 0 or not lines:
         tail = done.stderr.strip().splitlines()[-1:] or ["no output"]
-        return {"row": row, "contender": contender, "error": f"exit {done.returncode}: {tail[0]}"}, wall
-    outcome: dict[str, object] = json.loads(lines[-1])
-    return outcome, wall
+        error = f"exit {done.returncode}: {tail[0]}"
+        return [{"row": row, "contender": name, "error": error} for name in contenders.split(",")], wall
+    return [json.loads(line) for line in lines], wall
 
 
 def _rotated(items: Sequence[str], by: int) -> list[str]:
+    """The contenders in turn ``by``: rotated, and reversed every other turn, so that no contender always runs
+    right after the same other one (a process that follows LiteLLM's was measurably faster to start)."""
     shift = by % len(items)
-    return [*items[shift:], *items[:shift]]
+    turned = [*items[shift:], *items[:shift]]
+    return turned[::-1] if by % 2 else turned
 
 
 class Runner:
@@ -96,11 +107,19 @@ class Runner:
         self.skipped: dict[str, str] = {}
         self.errors: dict[Key, str] = {}
 
-    def measure(self, row: str, contender: str) -> None:
-        library = contender.split("_")[0]
-        if library in self.skipped or (row, contender) in self.errors:
+    def measure(self, row: str, group: str) -> None:
+        contenders = [c for c in group.split(",") if not self._done(row, c)]
+        if not contenders:
             return
-        outcome, wall = run_child(self.python, row, contender, self.url, self.quick)
+        outcomes, wall = run_child(self.python, row, ",".join(contenders), self.url, self.quick)
+        for outcome in outcomes:
+            self._record(row, str(outcome["contender"]), outcome, wall)
+
+    def _done(self, row: str, contender: str) -> bool:
+        return contender.split("_")[0] in self.skipped or (row, contender) in self.errors
+
+    def _record(self, row: str, contender: str, outcome: dict[str, object], wall: float) -> None:
+        library = contender.split("_")[0]
         if "metrics" in outcome:
             sample = _floats(outcome["metrics"])
             if row == "cold":
@@ -115,8 +134,10 @@ class Runner:
 
     def round(self, index: int) -> None:
         for row in self.rows:
-            for contender in _rotated(PLAN[row], index):
-                self.measure(row, contender)
+            repeats = 1 if self.quick else REPEATS.get(row, 1)
+            for repeat in range(repeats):
+                for group in _rotated(PLAN[row], index * repeats + repeat):
+                    self.measure(row, group)
 
     def medians(self) -> dict[Key, dict[str, float]]:
         return {

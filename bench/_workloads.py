@@ -1,8 +1,12 @@
-"""One measurement, in a fresh process: ``python -m bench._workloads ROW CONTENDER URL [--quick]``.
+"""Measurements in a fresh process: ``python -m bench._workloads ROW CONTENDER[,CONTENDER...] URL [--quick]``.
 
-Prints one JSON object on stdout: ``{"row", "contender", "metrics": {...}}``, or ``"skipped"`` (the
-contender's library is not importable) or ``"error"`` (it raised) in place of ``"metrics"``. Every run
-is its own process so import state, caches and peak RSS never leak from one contender to the next.
+Prints one JSON object per contender on stdout: ``{"row", "contender", "metrics": {...}}``, or ``"skipped"``
+(the contender's library is not importable) or ``"error"`` (it raised) in place of ``"metrics"``.
+
+Rows that measure a process (``cold``, ``import``, ``async``, ``tenants``) take one contender: import state,
+caches, the event loop and peak RSS never leak from one contender to the next. The per-call rows (``sync``,
+``stream``, ``embedding``, ``rerank``) may take several contenders in one process and interleave them in short
+blocks, so that the machine's speed, which drifts on a shared host, is the same for each of them.
 
 Only the standard library is imported at module level: the ``cold`` and ``import`` rows time the
 contender's own import, so this module must not pay part of it in advance.
@@ -52,18 +56,23 @@ class Sizes:
     concurrency: int
     tenants: int
     streams: int
+    blocks: int  # per-call rows: contenders take turns this many times, each time for calls / blocks calls
 
 
-FULL = Sizes(calls=400, warmup=20, async_calls=2000, concurrency=50, tenants=500, streams=20)
-QUICK = Sizes(calls=20, warmup=2, async_calls=100, concurrency=10, tenants=20, streams=2)
+FULL = Sizes(calls=400, warmup=20, async_calls=2000, concurrency=50, tenants=500, streams=20, blocks=10)
+QUICK = Sizes(calls=20, warmup=2, async_calls=100, concurrency=10, tenants=20, streams=2, blocks=2)
 
 
 class Skip(Exception):
     """The contender cannot run here (not installed, or not implemented yet)."""
 
 
-def load(library: str) -> ModuleType:
-    """Import a contender's library, or raise Skip saying why it cannot run."""
+def load(library: str, *, first_use: bool = True) -> ModuleType:
+    """Import a contender's library, or raise Skip saying why it cannot run.
+
+    shim loads its modules on first use (PEP 562): ``first_use=False`` checks that it has ``completion``
+    without touching it, so that the ``import`` row times ``import shim`` alone.
+    """
     # litellm fetches its model cost map over the network at import unless told not to.
     os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
     try:
@@ -71,7 +80,8 @@ def load(library: str) -> ModuleType:
     except ImportError as exc:
         raise Skip(f"`import {library}` failed: {exc}") from exc
     # An empty shim/ directory imports as a namespace package: that is "not written yet", not a result.
-    if library == "shim" and not hasattr(module, "completion"):
+    ready = hasattr(module, "completion") if first_use else "completion" in getattr(module, "__all__", ())
+    if library == "shim" and not ready:
         raise Skip(f"{library} has no completion() yet")
     return module
 
@@ -81,24 +91,35 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _time_each(call: Callable[[], object], n: int) -> list[float]:
-    samples: list[float] = []
-    for _ in range(n):
-        start = time.perf_counter()
-        call()
-        samples.append(time.perf_counter() - start)
+# A per-call workload: one call (or one whole stream), returning how many units it produced (1, or chunks).
+Unit = Callable[[], int]
+
+
+def interleaved(units: dict[str, Unit], count: int, warmup: int, blocks: int) -> dict[str, list[float]]:
+    """Seconds per unit of every call, per contender; the contenders take turns in ``blocks`` blocks.
+
+    The order of the contenders alternates from block to block, so neither always runs first.
+    """
+    for unit in units.values():
+        for _ in range(warmup):
+            unit()
+    samples: dict[str, list[float]] = {name: [] for name in units}
+    order = list(units)
+    for block in range(blocks):
+        for name in order if block % 2 == 0 else order[::-1]:
+            for _ in range(max(count // blocks, 1)):
+                start = time.perf_counter()
+                produced = units[name]()
+                samples[name].append((time.perf_counter() - start) / max(produced, 1))
     return samples
 
 
-def _latency(call: Callable[[], object], sizes: Sizes) -> Metrics:
-    _time_each(call, sizes.warmup)
-    samples = _time_each(call, sizes.calls)
-    return {
-        "p50_ms": statistics.median(samples) * 1e3,
-        "mean_ms": statistics.fmean(samples) * 1e3,
-        "calls": len(samples),
-        "rss_mb": peak_rss_mb(),
-    }
+def _one(call: Callable[[], object]) -> Unit:
+    def unit() -> int:
+        call()
+        return 1
+
+    return unit
 
 
 # --- chat, sync ---------------------------------------------------------------------------------
@@ -125,14 +146,9 @@ def import_(contender: str, url: str, sizes: Sizes) -> Metrics:
     """Time ``import X`` alone, and count the modules it brings in."""
     before = len(sys.modules)
     start = time.perf_counter()
-    load(contender)
+    load(contender, first_use=False)
     elapsed = time.perf_counter() - start
     return {"import_ms": elapsed * 1e3, "modules": len(sys.modules) - before, "rss_mb": peak_rss_mb()}
-
-
-def sync(contender: str, url: str, sizes: Sizes) -> Metrics:
-    """Per-call latency of sequential chat calls over one keep-alive connection."""
-    return _latency(sync_chat_call(contender, url), sizes)
 
 
 # --- chat, async ---------------------------------------------------------------------------------
@@ -215,8 +231,8 @@ def tenants(contender: str, url: str, sizes: Sizes) -> Metrics:
 # --- streaming, embeddings, rerank ---------------------------------------------------------------
 
 
-def _stream_once(contender: str, url: str) -> Callable[[], int]:
-    """A function that reads one whole stream and returns how many chunks it got."""
+def stream_unit(contender: str, url: str) -> Unit:
+    """Read one whole stream; its unit is the chunk."""
     if contender == "openai":
         from openai import OpenAI
 
@@ -236,59 +252,89 @@ def _stream_once(contender: str, url: str) -> Callable[[], int]:
     return routed
 
 
-def stream(contender: str, url: str, sizes: Sizes) -> Metrics:
-    """Time per chunk over whole streams (request to last chunk, divided by the chunks received)."""
-    read = _stream_once(contender, url)
-    read()
-    per_chunk: list[float] = []
-    chunks = 0
-    for _ in range(sizes.streams):
-        start = time.perf_counter()
-        chunks = read()
-        per_chunk.append((time.perf_counter() - start) / max(chunks, 1))
-    return {"per_chunk_us": statistics.median(per_chunk) * 1e6, "chunks": chunks, "rss_mb": peak_rss_mb()}
-
-
-def embedding(contender: str, url: str, sizes: Sizes) -> Metrics:
-    """Per-call latency of a one-input embeddings call."""
+def embedding_unit(contender: str, url: str) -> Unit:
+    """A one-input embeddings call."""
     if contender == "openai":
         from openai import OpenAI
 
         client = OpenAI(base_url=url + "/v1", api_key=KEY)
-        return _latency(lambda: client.embeddings.create(model=MODEL, input=["hello world"]).data[0], sizes)
+        return _one(lambda: client.embeddings.create(model=MODEL, input=["hello world"]).data[0])
     lib = load(contender)
-    return _latency(lambda: lib.embedding(model=PROXY_MODEL, input=["hello world"], api_base=url, api_key=KEY), sizes)
+    return _one(lambda: lib.embedding(model=PROXY_MODEL, input=["hello world"], api_base=url, api_key=KEY).data[0])
 
 
-def rerank(contender: str, url: str, sizes: Sizes) -> Metrics:
-    """Per-call latency of a rerank call; raw openai has no rerank, so it posts and decodes JSON itself."""
+def rerank_unit(contender: str, url: str) -> Unit:
+    """A rerank call; raw openai has no rerank, so it posts and decodes JSON itself."""
     if contender == "openai":
         import httpx2
         from openai import OpenAI
 
         client = OpenAI(base_url=url + "/v1", api_key=KEY)
         body = {"model": MODEL, "query": QUERY, "documents": DOCUMENTS}
-        return _latency(lambda: client.post("/rerank", cast_to=httpx2.Response, body=body).json()["results"], sizes)
+        return _one(lambda: client.post("/rerank", cast_to=httpx2.Response, body=body).json()["results"])
     lib = load(contender)
-    return _latency(
-        lambda: lib.rerank(model=PROXY_MODEL, query=QUERY, documents=DOCUMENTS, api_base=url, api_key=KEY), sizes
+    return _one(
+        lambda: lib.rerank(model=PROXY_MODEL, query=QUERY, documents=DOCUMENTS, api_base=url, api_key=KEY).results
     )
+
+
+def _sync_unit(contender: str, url: str) -> Unit:
+    return _one(sync_chat_call(contender, url))
+
+
+# Per-call rows: how to make one contender's unit, and how its samples are summarised.
+PER_CALL: dict[str, Callable[[str, str], Unit]] = {
+    "sync": _sync_unit,
+    "stream": stream_unit,
+    "embedding": embedding_unit,
+    "rerank": rerank_unit,
+}
+
+
+def _summary(row: str, samples: list[float], chunks: int) -> Metrics:
+    if row == "stream":
+        return {"per_chunk_us": statistics.median(samples) * 1e6, "chunks": chunks, "streams": len(samples)}
+    return {
+        "p50_ms": statistics.median(samples) * 1e3,
+        "mean_ms": statistics.fmean(samples) * 1e3,
+        "calls": len(samples),
+    }
+
+
+def per_call(row: str, contenders: list[str], url: str, sizes: Sizes) -> list[dict[str, object]]:
+    """Measure the contenders of a per-call row in this one process, interleaved; one outcome each."""
+    outcomes: dict[str, dict[str, object]] = {}
+    units: dict[str, Unit] = {}
+    for contender in contenders:
+        outcomes[contender] = {"row": row, "contender": contender}
+        try:
+            units[contender] = PER_CALL[row](contender, url)
+        except Skip as exc:
+            outcomes[contender]["skipped"] = str(exc)
+    count, warmup = (sizes.streams, 1) if row == "stream" else (sizes.calls, sizes.warmup)
+    try:
+        chunks = {name: unit() for name, unit in units.items()}  # one untimed call each; streams report chunks
+        samples = interleaved(units, count, warmup, sizes.blocks)
+    except Exception as exc:
+        # A half-written contender must not sink the whole run: report it and let the table say so.
+        for name in units:
+            outcomes[name]["error"] = f"{type(exc).__name__}: {exc}"
+        return list(outcomes.values())
+    for name, values in samples.items():
+        outcomes[name]["metrics"] = _summary(row, values, chunks[name])
+    return list(outcomes.values())
 
 
 ROWS: dict[str, Callable[[str, str, Sizes], Metrics]] = {
     "cold": cold,
     "import": import_,
-    "sync": sync,
     "async": async_,
     "tenants": tenants,
-    "stream": stream,
-    "embedding": embedding,
-    "rerank": rerank,
 }
 
 
 def run(row: str, contender: str, url: str, sizes: Sizes) -> dict[str, object]:
-    """Run one row for one contender and return the JSON-ready outcome."""
+    """Run one process-level row for one contender and return the JSON-ready outcome."""
     outcome: dict[str, object] = {"row": row, "contender": contender}
     try:
         outcome["metrics"] = ROWS[row](contender, url, sizes)
@@ -301,10 +347,19 @@ def run(row: str, contender: str, url: str, sizes: Sizes) -> dict[str, object]:
 
 
 def main(argv: list[str]) -> None:
-    if len(argv) not in (3, 4) or argv[0] not in ROWS or argv[3:] not in ([], ["--quick"]):
-        sys.exit(f"usage: python -m bench._workloads {{{','.join(ROWS)}}} CONTENDER URL [--quick]")
-    row, contender, url = argv[:3]
-    print(json.dumps(run(row, contender, url.rstrip("/"), QUICK if argv[3:] else FULL)), flush=True)
+    rows = [*ROWS, *PER_CALL]
+    if len(argv) not in (3, 4) or argv[0] not in rows or argv[3:] not in ([], ["--quick"]):
+        sys.exit(f"usage: python -m bench._workloads {{{','.join(rows)}}} CONTENDER[,CONTENDER...] URL [--quick]")
+    row, contenders, url = argv[0], argv[1].split(","), argv[2].rstrip("/")
+    sizes = QUICK if argv[3:] else FULL
+    if row in PER_CALL:
+        outcomes = per_call(row, contenders, url, sizes)
+    elif len(contenders) == 1:
+        outcomes = [run(row, contenders[0], url, sizes)]
+    else:
+        sys.exit(f"the {row} row measures a whole process: give it one contender")
+    for outcome in outcomes:
+        print(json.dumps(outcome), flush=True)
 
 
 if __name__ == "__main__":

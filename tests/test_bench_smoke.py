@@ -23,13 +23,13 @@ TIMEOUT_S = 120
 CASES = [
     ("cold", "openai", {"rss_mb", "modules"}),
     ("import", "openai", {"import_ms", "modules", "rss_mb"}),
-    ("sync", "openai", {"p50_ms", "mean_ms", "calls", "rss_mb"}),
+    ("sync", "openai", {"p50_ms", "mean_ms", "calls"}),
     ("async", "openai", {"calls_per_s", "calls", "rss_mb"}),
     ("tenants", "openai", {"calls_per_s", "calls", "rss_mb"}),
     ("tenants", "openai_1key", {"calls_per_s", "calls", "rss_mb"}),
-    ("stream", "openai", {"per_chunk_us", "chunks", "rss_mb"}),
-    ("embedding", "openai", {"p50_ms", "mean_ms", "calls", "rss_mb"}),
-    ("rerank", "openai", {"p50_ms", "mean_ms", "calls", "rss_mb"}),
+    ("stream", "openai", {"per_chunk_us", "chunks", "streams"}),
+    ("embedding", "openai", {"p50_ms", "mean_ms", "calls"}),
+    ("rerank", "openai", {"p50_ms", "mean_ms", "calls"}),
 ]
 
 
@@ -49,10 +49,14 @@ def server_url() -> Generator[str, None, None]:
         proc.stdout.close()
 
 
-def run_workload(row: str, contender: str, url: str) -> dict[str, object]:
-    argv = [sys.executable, "-m", "bench._workloads", row, contender, url, "--quick"]
+def run_workloads(row: str, contenders: str, url: str) -> list[dict[str, object]]:
+    argv = [sys.executable, "-m", "bench._workloads", row, contenders, url, "--quick"]
     done = subprocess.run(argv, capture_output=True, text=True, cwd=REPO, timeout=TIMEOUT_S, check=True)
-    outcome: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
+    return [json.loads(line) for line in done.stdout.strip().splitlines()]
+
+
+def run_workload(row: str, contender: str, url: str) -> dict[str, object]:
+    [outcome] = run_workloads(row, contender, url)
     return outcome
 
 
@@ -99,3 +103,24 @@ def test_unknown_row_is_a_usage_error(server_url: str) -> None:
 
     assert done.returncode != 0
     assert "usage" in done.stderr
+
+
+@pytest.mark.parametrize("row", ["sync", "stream", "embedding", "rerank"])
+def test_per_call_rows_interleave_contenders_in_one_process(server_url: str, row: str) -> None:
+    before = server_stats(server_url)["requests"]
+    outcomes = run_workloads(row, "openai,shim", server_url)
+
+    assert [o["contender"] for o in outcomes] == ["openai", "shim"]
+    assert all(o.get("error") is None and "skipped" not in o for o in outcomes)
+    calls = [metrics_of(o).get("calls", metrics_of(o).get("streams")) for o in outcomes]
+    assert calls[0] == calls[1] > 0
+    # Warm-up, one untimed call and the timed calls of both contenders all reached the server.
+    assert server_stats(server_url)["requests"] - before >= 2 * (calls[0] + 1)
+
+
+def test_process_rows_take_one_contender(server_url: str) -> None:
+    argv = [sys.executable, "-m", "bench._workloads", "cold", "openai,shim", server_url, "--quick"]
+    done = subprocess.run(argv, capture_output=True, text=True, cwd=REPO, timeout=TIMEOUT_S)
+
+    assert done.returncode != 0
+    assert "one contender" in done.stderr
