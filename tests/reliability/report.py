@@ -51,6 +51,7 @@ Each has a test in [tests/reliability/test_regressions.py](tests/reliability/tes
 | `timeout=nan`, `inf` or `1.2e10` failed deep in httpx2 / the socket layer (`OverflowError`) | `ValueError` unless 0 < timeout <= one year |
 | Images and Responses answers had no shape check: `{"data": "x"}` or no `output` came back, and `.data[0].url` / `.output_text` raised a bare `TypeError`/`AttributeError` later | `needs_list("data")` / `needs_list("output")` |
 | A transcription answered with an HTML page (a proxy's login page) came back as the transcript; a missing or numeric `text` came back as is | HTML goes to the JSON decoder (which names it), and `text` must be a string |
+| A key straddling the 200-character excerpt of a bad body kept its first half in the error (test in [tests/test_errors.py](tests/test_errors.py)) | the body is scrubbed before the excerpt is cut |
 """
 
 
