@@ -95,23 +95,25 @@ def peak_rss_mb() -> float:
 Unit = Callable[[], int]
 
 
-def interleaved(units: dict[str, Unit], count: int, warmup: int, blocks: int) -> dict[str, list[float]]:
-    """Seconds per unit of every call, per contender; the contenders take turns in ``blocks`` blocks.
-
-    The order of the contenders alternates from block to block, so neither always runs first.
+def interleaved(
+    units: dict[str, Unit], count: int, warmup: int, blocks: int
+) -> tuple[dict[str, list[float]], dict[str, int]]:
+    """Seconds per unit of every call, per contender, and the units its last call produced; the contenders take
+    turns in ``blocks`` blocks, the order alternating from block to block, so neither always runs first.
     """
     for unit in units.values():
         for _ in range(warmup):
             unit()
+    produced = dict.fromkeys(units, 0)
     samples: dict[str, list[float]] = {name: [] for name in units}
     order = list(units)
     for block in range(blocks):
         for name in order if block % 2 == 0 else order[::-1]:
             for _ in range(max(count // blocks, 1)):
                 start = time.perf_counter()
-                produced = units[name]()
-                samples[name].append((time.perf_counter() - start) / max(produced, 1))
-    return samples
+                produced[name] = units[name]()
+                samples[name].append((time.perf_counter() - start) / max(produced[name], 1))
+    return samples, produced
 
 
 def _one(call: Callable[[], object]) -> Unit:
@@ -313,8 +315,7 @@ def per_call(row: str, contenders: list[str], url: str, sizes: Sizes) -> list[di
             outcomes[contender]["skipped"] = str(exc)
     count, warmup = (sizes.streams, 1) if row == "stream" else (sizes.calls, sizes.warmup)
     try:
-        chunks = {name: unit() for name, unit in units.items()}  # one untimed call each; streams report chunks
-        samples = interleaved(units, count, warmup, sizes.blocks)
+        samples, chunks = interleaved(units, count, warmup, sizes.blocks)
     except Exception as exc:
         # A half-written contender must not sink the whole run: report it and let the table say so.
         for name in units:

@@ -34,10 +34,9 @@ def _embedding_result(**data: Any) -> EmbeddingResponse:
 def _embedding_item(item: dict[str, Any]) -> Embedding:
     # The vector is already the list of floats (or base64 string) it must be: set it as is, skipping the SDK's
     # per-element `construct`, which cost more than the HTTP round trip for a 256-float vector.
-    vector = item.pop("embedding", None)
-    built = Embedding.construct(**item)
-    if vector is not None:
-        built.embedding = vector
+    built = Embedding.construct(**{name: value for name, value in item.items() if name != "embedding"})
+    if "embedding" in item:
+        built.embedding = item["embedding"]
     return built
 
 

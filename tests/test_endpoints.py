@@ -53,7 +53,11 @@ def test_embedding_inputs(gateway: FakeProxy, value: Any) -> None:
 
 @pytest.mark.parametrize(
     "vector",
-    [pytest.param([0.25, -1.5, 3.0], id="floats"), pytest.param("AACAPgAAwL8AAEBA", id="base64")],
+    [
+        pytest.param([0.25, -1.5, 3.0], id="floats"),
+        pytest.param("AACAPgAAwL8AAEBA", id="base64"),
+        pytest.param(None, id="null"),
+    ],
 )
 def test_embedding_vectors_come_back_as_sent(gateway: FakeProxy, vector: Any) -> None:
     item = {"object": "embedding", "index": 0, "embedding": vector, "provider_extra": {"norm": 1}}
