@@ -69,43 +69,41 @@ if TYPE_CHECKING:
 
 # Everything but the exceptions loads on first use (PEP 562): `import shim` costs little beyond `import openai`,
 # and a program pays only for the endpoints it calls (audio types, wrapt for patching, ...).
+_PUBLIC: dict[str, tuple[str, ...]] = {
+    "shim._chat": ("completion", "acompletion", "text_completion", "atext_completion"),
+    "shim._endpoints": (
+        "embedding",
+        "aembedding",
+        "image_generation",
+        "aimage_generation",
+        "rerank",
+        "arerank",
+        "responses",
+        "aresponses",
+        "models",
+        "amodels",
+    ),
+    "shim._audio": ("transcription", "atranscription", "speech", "aspeech"),
+    "shim._streaming": ("CustomStreamWrapper", "AsyncCustomStreamWrapper"),
+    "shim._builder": ("stream_chunk_builder",),
+    "shim.patch": ("patch_openai", "unpatch_openai"),
+    "shim.types": (
+        "BinaryResponse",
+        "EmbeddingResponse",
+        "ImageResponse",
+        "ModelResponse",
+        "ModelResponseStream",
+        "RerankResponse",
+        "ResponsesAPIResponse",
+        "TextCompletionResponse",
+        "TranscriptionResponse",
+    ),
+}
+"""Each lazily loaded public name, by the module that defines it."""
+
 _LAZY: dict[str, tuple[str, str]] = {
-    **{name: ("shim._chat", name) for name in ("completion", "acompletion", "text_completion", "atext_completion")},
-    **{
-        name: ("shim._endpoints", name)
-        for name in (
-            "embedding",
-            "aembedding",
-            "image_generation",
-            "aimage_generation",
-            "rerank",
-            "arerank",
-            "responses",
-            "aresponses",
-            "models",
-            "amodels",
-        )
-    },
-    **{name: ("shim._audio", name) for name in ("transcription", "atranscription", "speech", "aspeech")},
-    **{name: ("shim._streaming", name) for name in ("CustomStreamWrapper", "AsyncCustomStreamWrapper")},
-    **{
-        name: ("shim.types", name)
-        for name in (
-            "BinaryResponse",
-            "EmbeddingResponse",
-            "ImageResponse",
-            "ModelResponse",
-            "ModelResponseStream",
-            "RerankResponse",
-            "ResponsesAPIResponse",
-            "TextCompletionResponse",
-            "TranscriptionResponse",
-        )
-    },
-    "stream_chunk_builder": ("shim._builder", "stream_chunk_builder"),
+    **{name: (module, name) for module, names in _PUBLIC.items() for name in names},
     "client_cache": ("shim._request", "CACHE"),
-    "patch_openai": ("shim.patch", "patch_openai"),
-    "unpatch_openai": ("shim.patch", "unpatch_openai"),
 }
 
 __version__ = "0.1.0"

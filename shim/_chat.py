@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import Any, Literal, overload
+from typing import TYPE_CHECKING, Any, Literal, overload
 
-import pydantic
+from shim._request import arun, prepare, run
+from shim._specs import CHAT, TEXT, Messages, messages_field, prompt_tokens
 
-from shim._request import prepare
-from shim._results import Endpoint, needs_list
-from shim._run import arun, run
-from shim._streaming import AsyncCustomStreamWrapper, CustomStreamWrapper
-from shim.types import ModelResponse, ModelResponseStream, TextCompletionResponse
-
-CHAT = Endpoint(ModelResponse.construct, needs_list("choices"), prefix_model=True)
-CHAT_CHUNK = Endpoint(ModelResponseStream.construct, needs_list("choices"), prefix_model=True)
-TEXT = Endpoint(TextCompletionResponse.construct, needs_list("choices"), prefix_model=True)
-
-Messages = Iterable[Mapping[str, Any] | pydantic.BaseModel]
-"""What `messages` accepts: any iterable of dicts, TypedDicts or message objects from an earlier response."""
+if TYPE_CHECKING:
+    from shim._streaming import AsyncCustomStreamWrapper, CustomStreamWrapper
+    from shim.types import ModelResponse, ModelResponseStream, TextCompletionResponse
 
 
 @overload
@@ -47,8 +38,7 @@ def completion(
         ...                     api_base="http://localhost:4000", api_key="sk-1234")
         >>> r.choices[0].message.content
     """
-    call = prepare("chat/completions", model, _chat_fields(messages, stream), kwargs)
-    return run(call, CHAT, CHAT_CHUNK)
+    return run(prepare(CHAT, model, messages_field(messages), kwargs, stream=stream))
 
 
 @overload
@@ -67,8 +57,7 @@ async def acompletion(
     Example:
         >>> r = await shim.acompletion("litellm_proxy/gpt-4o", [{"role": "user", "content": "Hi"}])
     """
-    call = prepare("chat/completions", model, _chat_fields(messages, stream), kwargs)
-    return await arun(call, CHAT, CHAT_CHUNK)
+    return await arun(prepare(CHAT, model, messages_field(messages), kwargs, stream=stream))
 
 
 @overload
@@ -91,8 +80,7 @@ def text_completion(
         >>> r = shim.text_completion("litellm_proxy/gpt-3.5-turbo-instruct", "Say this is a test")
         >>> r.choices[0].text
     """
-    call = prepare("completions", model, _text_fields(prompt, stream), kwargs)
-    return run(call, TEXT, TEXT)
+    return run(prepare(TEXT, model, prompt_tokens(prompt), kwargs, stream=stream))
 
 
 @overload
@@ -111,42 +99,4 @@ async def atext_completion(
     Example:
         >>> r = await shim.atext_completion("litellm_proxy/gpt-3.5-turbo-instruct", "Say this is a test")
     """
-    call = prepare("completions", model, _text_fields(prompt, stream), kwargs)
-    return await arun(call, TEXT, TEXT)
-
-
-def _chat_fields(messages: object, stream: bool | None) -> dict[str, Any]:
-    fields: dict[str, Any] = {"messages": _messages(messages)}
-    if stream is not None:
-        fields["stream"] = stream
-    return fields
-
-
-def _text_fields(prompt: object, stream: bool | None) -> dict[str, Any]:
-    if prompt is None:
-        raise TypeError("text_completion() needs a prompt: text_completion('litellm_proxy/<model>', 'Say hi')")
-    if not isinstance(prompt, (str, list)) or (isinstance(prompt, list) and not prompt):
-        raise TypeError(f"prompt must be a string or a non-empty list of strings or token ids, not {prompt!r:.60}")
-    fields: dict[str, Any] = {"prompt": prompt}
-    if stream is not None:
-        fields["stream"] = stream
-    return fields
-
-
-def _messages(messages: object) -> list[Any]:
-    """The messages as a list (a generator is fine), each checked to be a dict or a message object."""
-    if messages is None:
-        raise TypeError("completion() needs messages=[{'role': 'user', 'content': '...'}]")
-    candidate: Any = messages
-    if isinstance(candidate, (str, bytes, Mapping)) or not isinstance(candidate, Iterable):
-        kind: str = type(candidate).__name__  # pyright: ignore[reportUnknownArgumentType]
-        raise TypeError(f"messages must be a list of message dicts, not {kind}")
-    items: list[Any] = list(candidate)  # pyright: ignore[reportUnknownArgumentType]
-    if not items:
-        raise ValueError("messages is empty: pass at least one message, e.g. [{'role': 'user', 'content': 'Hi'}]")
-    for index, item in enumerate(items):
-        if not isinstance(item, (Mapping, pydantic.BaseModel)):
-            raise TypeError(
-                f"messages[{index}] is a {type(item).__name__}; each message must be a dict or message object"
-            )
-    return items
+    return await arun(prepare(TEXT, model, prompt_tokens(prompt), kwargs, stream=stream))

@@ -19,10 +19,10 @@ from time import perf_counter
 from typing import Any, TextIO
 
 import shim
-from shim._doctor import find_setting
 from shim._errors import mask
 from shim._explain import explain
-from shim._router import ENV_BASE, ENV_KEY, Settings, normalize_base_url, resolve_api_key
+from shim._router import ENV_BASE, ENV_KEY, check_api_key, lookup, normalize_base_url
+from shim.exceptions import ConfigError
 from shim.testing import FakeProxy
 
 KINDS = ("chat", "text", "embedding", "image", "speech", "transcription", "rerank")
@@ -106,10 +106,12 @@ def _gateway(
     api_base: str | None, api_key: str | None, fake: bool, out: TextIO
 ) -> Generator[tuple[str, str, Mapping[str, str]]]:
     """Yield (base URL, key, default models): the configured gateway's, or an embedded FakeProxy's."""
-    base = find_setting(api_base, "--api-base", "api_base", ENV_BASE)
+    base = lookup("api_base", api_base, given_as="--api-base")
     if base.value and not fake:
-        key = find_setting(api_key, "--api-key", "api_key", ENV_KEY)
-        resolved = resolve_api_key(key.value, Settings(), {})
+        key = lookup("api_key", api_key, given_as="--api-key")
+        if key.value is None:
+            raise ConfigError(f"no gateway api_key for {base.value}: set {ENV_KEY}=sk-... or pass --api-key")
+        resolved = check_api_key(key.value)
         url = normalize_base_url(base.value)
         print(f"shim demo: gateway {url} (from {base.source}), key {mask(resolved)} (from {key.source})\n", file=out)
         yield url, resolved, {}

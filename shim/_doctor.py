@@ -6,38 +6,16 @@ shown masked.
 
 from __future__ import annotations
 
-import os
 import sys
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from time import perf_counter
 from typing import Any, TextIO
 
 import shim
 from shim._errors import mask
 from shim._explain import explain
-from shim._router import ENV_BASE, ENV_KEY, Settings, normalize_base_url, resolve_api_key
+from shim._router import ENV_BASE, ENV_KEY, SettingName, check_api_key, lookup, normalize_base_url
 from shim.exceptions import ConfigError
-
-
-@dataclass(frozen=True)
-class Setting:
-    """One configuration value and where it came from: a flag, a `shim` attribute, an env var, or "missing"."""
-
-    value: str | None = field(repr=False)
-    source: str
-
-
-def find_setting(flag_value: str | None, flag: str, attribute: str, env_name: str) -> Setting:
-    """Look a setting up in the library's order: per-call (the CLI flag) > `shim.<attribute>` > environment."""
-    if flag_value:
-        return Setting(flag_value, flag)
-    attribute_value = getattr(shim, attribute, None)
-    if isinstance(attribute_value, str) and attribute_value:
-        return Setting(attribute_value, f"shim.{attribute}")
-    env_value = os.environ.get(env_name)
-    if env_value:
-        return Setting(env_value, env_name)
-    return Setting(None, "missing")
 
 
 class Report:
@@ -71,8 +49,8 @@ def doctor(
 ) -> bool:
     """Run every check, print one line each to `out` (stdout); True when none failed."""
     report = Report(out or sys.stdout)
-    base_url = _check_base(report, find_setting(api_base, "--api-base", "api_base", ENV_BASE))
-    key = _check_key(report, find_setting(api_key, "--api-key", "api_key", ENV_KEY))
+    base_url = _check_base(report, api_base)
+    key = _check_key(report, api_key)
     if base_url is None or key is None:
         return not report.failed
     options: dict[str, Any] = {"api_base": base_url, "api_key": key, "timeout": timeout, "num_retries": 0}
@@ -86,30 +64,39 @@ def doctor(
     return not report.failed
 
 
-def _check_base(report: Report, setting: Setting) -> str | None:
-    if setting.value is None:
-        report.fail("base URL", f"not set: pass --api-base http://host:4000 or set {ENV_BASE}")
-        return None
-    try:
-        url = normalize_base_url(setting.value)
-    except ConfigError as error:
-        report.fail("base URL", f"{error} (from {setting.source})")
-        return None
-    report.ok("base URL", f"{url} (from {setting.source})")
-    return url
+def _check_base(report: Report, api_base: str | None) -> str | None:
+    missing = f"not set: pass --api-base http://host:4000 or set {ENV_BASE}"
+    found = _check_setting(report, "base URL", "api_base", api_base, missing, normalize_base_url)
+    if found is not None:
+        report.ok("base URL", f"{found[0]} (from {found[1]})")
+    return found and found[0]
 
 
-def _check_key(report: Report, setting: Setting) -> str | None:
+def _check_key(report: Report, api_key: str | None) -> str | None:
+    missing = f"not set: set {ENV_KEY}=sk-... (or pass --api-key, which other users can see in ps)"
+    found = _check_setting(report, "API key", "api_key", api_key, missing, check_api_key)
+    if found is not None:
+        report.ok("API key", f"{mask(found[0])} (from {found[1]})")
+    return found and found[0]
+
+
+def _check_setting(
+    report: Report, check: str, name: SettingName, flag_value: str | None, missing: str, valid: Callable[[str], str]
+) -> tuple[str, str] | None:
+    """The setting, validated, and where it came from; or None, with the failure reported."""
+    try:
+        setting = lookup(name, flag_value, given_as="--" + name.replace("_", "-"))
+    except ConfigError as error:  # given empty
+        report.fail(check, str(error))
+        return None
     if setting.value is None:
-        report.fail("API key", f"not set: set {ENV_KEY}=sk-... (or pass --api-key, which other users can see in ps)")
+        report.fail(check, missing)
         return None
     try:
-        key = resolve_api_key(setting.value, Settings(), {})
+        return valid(setting.value), setting.source
     except ConfigError as error:
-        report.fail("API key", f"{error} (from {setting.source})")
+        report.fail(check, f"{error} (from {setting.source})")
         return None
-    report.ok("API key", f"{mask(key)} (from {setting.source})")
-    return key
 
 
 def _check_models(report: Report, options: dict[str, Any], base_url: str) -> list[str] | None:

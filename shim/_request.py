@@ -1,22 +1,31 @@
-"""The one path from a call to the wire: resolve the route, split the options, send through the cached client.
+"""The one path from a call to the wire: split the keyword arguments, resolve the route, send, make the result.
 
-Sync and async share everything here except the line that awaits the SDK.
+`prepare` is the only place that splits a call's keyword arguments (routing, transport options, body); `result`
+and `run` send a prepared call through the cached client and turn the answer into the endpoint's result or
+stream. Sync and async share everything except the line that awaits the SDK.
 """
 
 from __future__ import annotations
 
 import os
-import sys
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any, cast
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from time import perf_counter
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 import httpx2
 import openai
 
 from shim._clients import ClientCache, auth_headers
 from shim._errors import translating
-from shim._router import Route, Settings, resolve, resolve_api_key, resolve_base_url
+from shim._router import Route, check_provider, package_settings, resolve, resolve_api_key, resolve_base_url
+from shim._specs import FilePart, Spec
+
+if TYPE_CHECKING:
+    from shim._streaming import AsyncCustomStreamWrapper, CustomStreamWrapper
+
+ResultT = TypeVar("ResultT")
+ChunkT = TypeVar("ChunkT")
 
 CACHE = ClientCache()
 
@@ -31,75 +40,74 @@ _IGNORED = ("drop_params",)
 
 
 @dataclass(frozen=True, slots=True)
-class Call:
-    """A resolved call: where it goes, what it sends, and how (timeout, retries, headers)."""
+class Call(Generic[ResultT, ChunkT]):
+    """A prepared call: its endpoint, where it goes, what it sends, and how (timeout, retries, headers)."""
 
+    spec: Spec[ResultT, ChunkT]
     route: Route
-    path: str
     body: dict[str, Any]
     options: openai.RequestOptions
-    stream: bool = False
-    method: str = "post"
-    files: Any = None
-
-
-def package_settings() -> Settings:
-    """The module attributes `shim.api_base`, `shim.api_key`, `shim.use_litellm_proxy`, read at call time."""
-    package = sys.modules["shim"]
-    return Settings(
-        api_base=getattr(package, "api_base", None),
-        api_key=getattr(package, "api_key", None),
-        use_litellm_proxy=bool(getattr(package, "use_litellm_proxy", False)),
-    )
+    stream: bool = False  # the SDK leaves the body unread: an event stream, or bytes read by the caller
+    files: Sequence[tuple[str, FilePart]] = field(default=())
 
 
 def prepare(
-    path: str, model: object, fields: Mapping[str, Any], kwargs: dict[str, Any], *, streams: bool = True
-) -> Call:
-    """Resolve a call's route and options; what is left of `kwargs` goes into the JSON body.
+    spec: Spec[ResultT, ChunkT],
+    model: object,
+    fields: Mapping[str, Any],
+    kwargs: dict[str, Any],
+    *,
+    stream: object = None,
+    files: Sequence[tuple[str, FilePart]] = (),
+) -> Call[ResultT, ChunkT]:
+    """Resolve a call's route and options; what is left of `kwargs` goes into the body.
 
     Raises `RouteError`, `ConfigError`, `TypeError` or `ValueError` before anything is sent.
     """
-    route = resolve(
-        model,
-        api_base=_first(kwargs, "api_base", "base_url"),
-        api_key=kwargs.pop("api_key", None),
-        custom_llm_provider=kwargs.pop("custom_llm_provider", None),
-        settings=package_settings(),
-        env=os.environ,
-    )
+    stream = _stream(spec, stream if stream is not None else kwargs.pop("stream", None))
+    route = _route(spec, model, kwargs)
     options = request_options(kwargs)
     extra_body = kwargs.pop("extra_body", None)
     for name in _IGNORED:
         kwargs.pop(name, None)
-    body = {"model": route.model, **fields, **{k: v for k, v in kwargs.items() if v is not None}}
+    given = {**fields, **kwargs}
+    body = {**spec.defaults, **{k: v for k, v in given.items() if v is not None}}
+    if spec.takes_model:
+        body = {"model": route.model, **body}
+    if stream is not None and spec.chunks is not None:
+        body["stream"] = stream
     if extra_body is not None:
         body.update(_mapping("extra_body", extra_body))
-    stream = body.get("stream")
+    if files:
+        options["headers"] = {**options.get("headers", {}), "Content-Type": "multipart/form-data"}
+    return Call(spec, route, body, options, stream=bool(stream), files=files)
+
+
+def _stream(spec: Spec[Any, Any], stream: object) -> bool | None:
     if stream is not None and not isinstance(stream, bool):
         raise TypeError(f"stream must be True or False, not {stream!r}")
-    if stream and not streams:
-        raise ValueError(f"{path} does not stream: drop stream=True")
-    return Call(route, path, body, options, stream=bool(stream))
+    if stream and spec.chunks is None and not spec.binary:
+        raise ValueError(f"{spec.path} does not stream: drop stream=True")
+    return stream
 
 
-def prepare_get(path: str, kwargs: dict[str, Any]) -> Call:
-    """A GET with no model (e.g. `models`): the gateway and key only; other keywords become query parameters."""
+def _route(spec: Spec[Any, Any], model: object, kwargs: dict[str, Any]) -> Route:
+    api_base = _first(kwargs, "api_base", "base_url")
+    api_key = kwargs.pop("api_key", None)
+    provider = kwargs.pop("custom_llm_provider", None)
     settings = package_settings()
-    route = Route(
-        "",
-        resolve_base_url(_first(kwargs, "api_base", "base_url"), settings, os.environ),
-        resolve_api_key(kwargs.pop("api_key", None), settings, os.environ),
+    if not spec.takes_model:
+        check_provider(provider)
+        return Route(
+            "", resolve_base_url(api_base, settings, os.environ), resolve_api_key(api_key, settings, os.environ)
+        )
+    return resolve(
+        model, api_base=api_base, api_key=api_key, custom_llm_provider=provider, settings=settings, env=os.environ
     )
-    options = request_options(kwargs)
-    params = {k: v for k, v in kwargs.items() if v is not None}
-    if params:
-        options["params"] = params
-    return Call(route, path, {}, options, method="get")
 
 
 def request_options(kwargs: dict[str, Any]) -> openai.RequestOptions:
-    """Pop the transport options (timeout, retries, headers) from `kwargs`."""
+    """Pop the transport options (timeout, retries, headers, query) from `kwargs`."""
     options: openai.RequestOptions = {}
     timeout = kwargs.pop("timeout", None)
     if timeout is not None:
@@ -119,35 +127,79 @@ def request_options(kwargs: dict[str, Any]) -> openai.RequestOptions:
     return options
 
 
-def send(call: Call) -> httpx2.Response:
+def result(call: Call[ResultT, Any]) -> ResultT:
+    """Send `call` and return its typed result."""
+    started = perf_counter()
+    return call.spec.result.parse(call.route, _send(call), _ms_since(started))
+
+
+async def aresult(call: Call[ResultT, Any]) -> ResultT:
+    """`result` on the running loop's client."""
+    started = perf_counter()
+    return call.spec.result.parse(call.route, await _asend(call), _ms_since(started))
+
+
+def run(call: Call[ResultT, ChunkT]) -> ResultT | CustomStreamWrapper[ChunkT]:
+    """Send `call`; return its result, or a stream of chunks when the call streams events."""
+    if call.spec.chunks is None or not call.stream:
+        return result(call)
+    from shim._streaming import CustomStreamWrapper
+
+    started = perf_counter()
+    response = _send(call)
+    return CustomStreamWrapper(call.spec.chunks, call.route, response, _ms_since(started))
+
+
+async def arun(call: Call[ResultT, ChunkT]) -> ResultT | AsyncCustomStreamWrapper[ChunkT]:
+    """`run` on the running loop's client."""
+    if call.spec.chunks is None or not call.stream:
+        return await aresult(call)
+    from shim._streaming import AsyncCustomStreamWrapper
+
+    started = perf_counter()
+    response = await _asend(call)
+    return AsyncCustomStreamWrapper(call.spec.chunks, call.route, response, _ms_since(started))
+
+
+def _send(call: Call[Any, Any]) -> httpx2.Response:
     """Send through the cached sync client; the SDK retries, we translate its errors."""
     client = CACHE.sync_client(call.route.base_url)
     with translating(call.route):
         return _issue(client, call)
 
 
-async def asend(call: Call) -> httpx2.Response:
+async def _asend(call: Call[Any, Any]) -> httpx2.Response:
     """Send through the running loop's cached async client."""
     client = CACHE.async_client(call.route.base_url)
     with translating(call.route):
         return await _issue(client, call)
 
 
-def _issue(client: openai.OpenAI | openai.AsyncOpenAI, call: Call) -> Any:
+def _issue(client: openai.OpenAI | openai.AsyncOpenAI, call: Call[Any, Any]) -> Any:
     """The SDK call (a response, or for the async client an awaitable of one). The body is plain JSON already,
     so the SDK's per-endpoint parameter transformation is skipped; its JSON encoder still serializes message
     objects from earlier responses."""
     options = _with_key(call)
-    if call.method == "get":
-        return client.get(call.path, cast_to=httpx2.Response, options=options)
-    return client.post(
-        call.path, cast_to=httpx2.Response, body=call.body, files=call.files, options=options, stream=call.stream
-    )
+    path = call.spec.path
+    if call.spec.method == "get":
+        return client.get(path, cast_to=httpx2.Response, options=options)
+    files = list(call.files) or None
+    return client.post(path, cast_to=httpx2.Response, body=call.body, files=files, options=options, stream=call.stream)
 
 
-def _with_key(call: Call) -> openai.RequestOptions:
+def _with_key(call: Call[Any, Any]) -> openai.RequestOptions:
     """The call's options with its tenant's key: one client serves every tenant of a gateway."""
-    return {**call.options, "headers": {**auth_headers(call.route.api_key), **call.options.get("headers", {})}}
+    options: openai.RequestOptions = {
+        **call.options,
+        "headers": {**auth_headers(call.route.api_key), **call.options.get("headers", {})},
+    }
+    if call.spec.method == "get" and call.body:
+        options["params"] = {**call.body, **call.options.get("params", {})}
+    return options
+
+
+def _ms_since(started: float) -> float:
+    return (perf_counter() - started) * 1000
 
 
 def _first(kwargs: dict[str, Any], name: str, alias: str) -> Any:

@@ -1,21 +1,26 @@
-"""From the gateway's HTTP answer to one typed result: decoding, shape checks, `model` prefix, `_hidden_params`."""
+"""From the gateway's HTTP answer to one typed result: decoding, shape checks, `model` prefix, `_hidden_params`.
+
+A `Shape` says how one endpoint's JSON becomes its result (or a stream's chunk); `Binary` serves endpoints whose
+answer is bytes (speech, file content). Both only need the call's `Route`.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 import httpx2
 import pydantic
 
 from shim._errors import invalid_body, json_object, raise_for_error_object
-from shim._request import Call
 from shim._router import PREFIX, PROVIDER, Route
-from shim.types import GatewayResult, HiddenParams
+from shim.types import BinaryResponse, GatewayResult, HiddenParams
 
 ResultT = TypeVar("ResultT")
+ResultT_co = TypeVar("ResultT_co", covariant=True)
 
 # A shape check returns what is wrong with a body, or None.
 ShapeCheck = Callable[[Mapping[str, Any]], "str | None"]
@@ -62,9 +67,15 @@ def decode_json(response: httpx2.Response, route: Route) -> dict[str, Any]:
     return body
 
 
+class Parser(Protocol[ResultT_co]):
+    """What the sender needs of an endpoint's result: the typed result of a (non-SSE) answer."""
+
+    def parse(self, route: Route, response: httpx2.Response, elapsed_ms: float) -> ResultT_co: ...
+
+
 @dataclass(frozen=True)
-class Endpoint(Generic[ResultT]):
-    """How one endpoint's answer becomes its result: decode, check the shape, make the typed object."""
+class Shape(Generic[ResultT]):
+    """How one endpoint's JSON answer (or one stream event) becomes its result: decode, check, make."""
 
     make: Callable[..., ResultT]
     check: ShapeCheck = no_check
@@ -72,30 +83,36 @@ class Endpoint(Generic[ResultT]):
     decode: Decode = field(default=decode_json)
     finished: Callable[[Mapping[str, Any]], bool] = choice_finished
 
+    def parse(self, route: Route, response: httpx2.Response, elapsed_ms: float) -> ResultT:
+        """The typed result of a non-streaming call."""
+        return self.build(self.decode(response, route), route, response, hidden_params(route, response, elapsed_ms))
 
-def parse(endpoint: Endpoint[ResultT], call: Call, response: httpx2.Response, elapsed_ms: float) -> ResultT:
-    """The typed result of a non-streaming call."""
-    data = endpoint.decode(response, call.route)
-    return build(endpoint, data, call, response, hidden_params(call.route, response, elapsed_ms))
+    def build(self, data: dict[str, Any], route: Route, response: httpx2.Response, hidden: HiddenParams) -> ResultT:
+        """Make a result from its JSON. Most types are built like the openai SDK builds them (`construct`, no
+        validation: gateways add and omit fields); shapes the shim defines (rerank) are validated."""
+        problem = self.check(data)
+        if problem is not None:
+            raise invalid_body(response, data, route, problem)
+        if self.prefix_model:
+            data["model"] = PREFIX + str(data.get("model") or route.model)
+        try:
+            result = self.make(**data)
+        except pydantic.ValidationError as error:
+            first = error.errors()[0]
+            where = ".".join(str(part) for part in first["loc"])
+            raise invalid_body(response, data, route, f"{where}: {first['msg']}") from error
+        return attach(result, hidden) if isinstance(result, GatewayResult) else result
 
 
-def build(
-    endpoint: Endpoint[ResultT], data: dict[str, Any], call: Call, response: httpx2.Response, hidden: HiddenParams
-) -> ResultT:
-    """Make a result from its JSON. Most types are built like the openai SDK builds them (`construct`, no
-    validation: gateways add and omit fields); shapes the shim defines (rerank) are validated."""
-    problem = endpoint.check(data)
-    if problem is not None:
-        raise invalid_body(response, data, call.route, problem)
-    if endpoint.prefix_model:
-        data["model"] = PREFIX + str(data.get("model") or call.route.model)
-    try:
-        result = endpoint.make(**data)
-    except pydantic.ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(part) for part in first["loc"])
-        raise invalid_body(response, data, call.route, f"{where}: {first['msg']}") from error
-    return attach(result, hidden) if isinstance(result, GatewayResult) else result
+class Binary:
+    """An answer that is bytes (speech audio, file content). A JSON error object in a read body is still an
+    error; a body not read yet (`stream=True`) is left for the caller to read as it comes."""
+
+    def parse(self, route: Route, response: httpx2.Response, elapsed_ms: float) -> BinaryResponse:
+        if response.is_stream_consumed and "json" in response.headers.get("content-type", ""):
+            with contextlib.suppress(ValueError):  # not JSON after all: the caller gets the bytes it asked for
+                raise_for_error_object(response, json.loads(response.content), route)
+        return BinaryResponse(response, hidden_params(route, response, elapsed_ms))
 
 
 def attach(result: ResultT, hidden: HiddenParams) -> ResultT:

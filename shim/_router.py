@@ -9,8 +9,11 @@ key to a gateway.
 from __future__ import annotations
 
 import functools
+import os
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Literal
 from urllib.parse import urlsplit
 
 from shim.exceptions import ConfigError, RouteError
@@ -41,6 +44,16 @@ class Route:
     api_key: str = field(repr=False)
 
 
+def package_settings() -> Settings:
+    """The module attributes `shim.api_base`, `shim.api_key`, `shim.use_litellm_proxy`, read at call time."""
+    package = sys.modules["shim"]
+    return Settings(
+        api_base=getattr(package, "api_base", None),
+        api_key=getattr(package, "api_key", None),
+        use_litellm_proxy=bool(getattr(package, "use_litellm_proxy", False)),
+    )
+
+
 def resolve(
     model: object,
     *,
@@ -67,17 +80,22 @@ def resolve_model(model: object, custom_llm_provider: object, settings: Settings
         if rest != rest.strip():
             raise RouteError(f"model {model!r} has whitespace after the prefix: use 'litellm_proxy/{rest.strip()}'")
         return rest
-    if custom_llm_provider is not None and custom_llm_provider != PROVIDER:
-        raise RouteError(
-            f"custom_llm_provider={custom_llm_provider!r} is not served by shim, which only talks to a LiteLLM "
-            f"gateway: drop it, or pass custom_llm_provider='litellm_proxy'"
-        )
+    check_provider(custom_llm_provider)
     if custom_llm_provider == PROVIDER or route_all(settings, env):
         return model
     raise RouteError(
         f"model {model!r} has no 'litellm_proxy/' prefix: use model='litellm_proxy/{model}', or send every model "
         f"to the gateway with shim.use_litellm_proxy = True or the environment variable {ENV_ROUTE_ALL}=1"
     )
+
+
+def check_provider(custom_llm_provider: object) -> None:
+    """Only the gateway is served: any other `custom_llm_provider` is refused."""
+    if custom_llm_provider is not None and custom_llm_provider != PROVIDER:
+        raise RouteError(
+            f"custom_llm_provider={custom_llm_provider!r} is not served by shim, which only talks to a LiteLLM "
+            f"gateway: drop it, or pass custom_llm_provider='litellm_proxy'"
+        )
 
 
 def route_all(settings: Settings, env: Mapping[str, str]) -> bool:
@@ -87,7 +105,7 @@ def route_all(settings: Settings, env: Mapping[str, str]) -> bool:
 
 def resolve_base_url(api_base: object, settings: Settings, env: Mapping[str, str]) -> str:
     """The gateway's base URL, without a trailing slash; with or without `/v1` as the user gave it."""
-    return normalize_base_url(_setting("api_base", api_base, settings.api_base, env, ENV_BASE, "'http://host:4000'"))
+    return normalize_base_url(_required(find("api_base", api_base, settings, env)))
 
 
 @functools.lru_cache(maxsize=64)
@@ -111,29 +129,67 @@ def normalize_base_url(url: str) -> str:
 
 def resolve_api_key(api_key: object, settings: Settings, env: Mapping[str, str]) -> str:
     """The gateway key. Never OPENAI_API_KEY."""
-    value = _setting("api_key", api_key, settings.api_key, env, ENV_KEY, "'sk-...'")
+    return check_api_key(_required(find("api_key", api_key, settings, env)))
+
+
+def check_api_key(value: str) -> str:
+    """A key that can go in an `Authorization` header as it is."""
     # A newline or non-ASCII character would break (or inject into) the Authorization header.
     if not (value.isascii() and value.isprintable()) or " " in value:
         raise ConfigError("api_key contains whitespace, control or non-ASCII characters: check how it was loaded")
     return value
 
 
-_NEVER_USED = {"api_base": "OPENAI_BASE_URL", "api_key": "OPENAI_API_KEY"}
+SettingName = Literal["api_base", "api_key"]
+_ENV: dict[SettingName, str] = {"api_base": ENV_BASE, "api_key": ENV_KEY}
+_EXAMPLE: dict[SettingName, str] = {"api_base": "'http://host:4000'", "api_key": "'sk-...'"}
+_NEVER_USED: dict[SettingName, str] = {"api_base": "OPENAI_BASE_URL", "api_key": "OPENAI_API_KEY"}
 
 
-def _setting(
-    name: str, per_call: object, attribute: object, env: Mapping[str, str], env_name: str, example: str
-) -> str:
-    """The first of per-call value, module attribute and environment variable that is set, as a string."""
-    value = per_call or attribute or env.get(env_name)
-    if not value:
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A setting's value and where it came from: the caller (`api_key=`, or a CLI flag), `shim.<name>`, an
+    environment variable, or "missing"."""
+
+    name: SettingName
+    value: str | None = field(repr=False)
+    source: str
+
+
+def find(
+    name: SettingName, given: object, settings: Settings, env: Mapping[str, str], *, given_as: str | None = None
+) -> Found:
+    """The one lookup of a gateway setting, for the library, `shim doctor`, the CLI and the demo: the value the
+    caller gave > `shim.<name>` > the environment variable. A value given empty is an error, never a fall-through
+    (an empty per-tenant key must not become the process's key); an empty environment variable counts as unset."""
+    for value, source in ((given, given_as or f"{name}="), (getattr(settings, name), f"shim.{name}")):
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            raise ConfigError(f"{name} must be a string, not {type(value).__name__}")
+        if not value.strip():
+            raise ConfigError(
+                f"{name} is empty (from {source}): pass the gateway's {name}, or leave it unset to use "
+                f"shim.{name} or {_ENV[name]}"
+            )
+        return Found(name, value, source)
+    from_env = env.get(_ENV[name], "")
+    return Found(name, from_env, _ENV[name]) if from_env.strip() else Found(name, None, "missing")
+
+
+def lookup(name: SettingName, given: object = None, *, given_as: str | None = None) -> Found:
+    """`find` in the package's settings and the process environment, as they are now."""
+    return find(name, given, package_settings(), os.environ, given_as=given_as)
+
+
+def _required(found: Found) -> str:
+    if found.value is None:
+        name = found.name
         raise ConfigError(
-            f"No gateway {name}: pass {name}={example} to the call, set shim.{name}, or set the {env_name} "
-            f"environment variable ({_NEVER_USED[name]} is deliberately not used)"
+            f"No gateway {name}: pass {name}={_EXAMPLE[name]} to the call, set shim.{name}, or set the "
+            f"{_ENV[name]} environment variable ({_NEVER_USED[name]} is deliberately not used)"
         )
-    if not isinstance(value, str):
-        raise ConfigError(f"{name} must be a string, not {type(value).__name__}")
-    return value
+    return found.value
 
 
 def _check_model_text(model: str) -> None:

@@ -18,8 +18,8 @@ import httpx2
 
 from shim import exceptions as exc
 from shim._errors import invalid_body, json_object, raise_for_error_object, status_error, translating
-from shim._request import Call
-from shim._results import Endpoint, build, decode_json, hidden_params
+from shim._results import Shape, decode_json, hidden_params
+from shim._router import Route
 
 ChunkT = TypeVar("ChunkT")
 
@@ -27,11 +27,11 @@ ChunkT = TypeVar("ChunkT")
 class _Decoder(Generic[ChunkT]):
     """Turns SSE lines into chunks; knows whether the stream finished properly."""
 
-    def __init__(self, endpoint: Endpoint[ChunkT], call: Call, response: httpx2.Response, elapsed_ms: float) -> None:
-        self.endpoint = endpoint
-        self.call = call
+    def __init__(self, shape: Shape[ChunkT], route: Route, response: httpx2.Response, elapsed_ms: float) -> None:
+        self.shape = shape
+        self.route = route
         self.response = response
-        self.hidden = hidden_params(call.route, response, elapsed_ms)
+        self.hidden = hidden_params(route, response, elapsed_ms)
         self.data: list[str] = []
         self.done = False
         self.finished = False
@@ -56,18 +56,18 @@ class _Decoder(Generic[ChunkT]):
         try:
             payload = json.loads(text)
         except ValueError:
-            raise invalid_body(self.response, text, self.call.route, "a stream event is not JSON") from None
+            raise invalid_body(self.response, text, self.route, "a stream event is not JSON") from None
         return self._chunk(payload)
 
     def _chunk(self, value: object) -> ChunkT:
         payload = json_object(value)
         if payload is None:
-            raise invalid_body(self.response, value, self.call.route, "a stream event is not a JSON object")
-        raise_for_error_object(self.response, payload, self.call.route)
+            raise invalid_body(self.response, value, self.route, "a stream event is not a JSON object")
+        raise_for_error_object(self.response, payload, self.route)
         if payload.get("type") == "error":  # the Responses API's error event
-            raise status_error(self.response, payload, self.call.route, str(payload.get("message") or payload))
-        chunk = build(self.endpoint, payload, self.call, self.response, self.hidden)
-        self.finished = self.finished or self.endpoint.finished(payload)
+            raise status_error(self.response, payload, self.route, str(payload.get("message") or payload))
+        chunk = self.shape.build(payload, self.route, self.response, self.hidden)
+        self.finished = self.finished or self.shape.finished(payload)
         return chunk
 
     def is_event_stream(self) -> bool:
@@ -77,9 +77,9 @@ class _Decoder(Generic[ChunkT]):
 
     def not_a_stream(self) -> NoReturn:
         """Raise for a whole (read) body where a stream was expected: its error object, or what it is instead."""
-        data = decode_json(self.response, self.call.route)
+        data = decode_json(self.response, self.route)
         kind = self.response.headers.get("content-type")
-        raise invalid_body(self.response, data, self.call.route, f"expected an event stream, got {kind}")
+        raise invalid_body(self.response, data, self.route, f"expected an event stream, got {kind}")
 
     def end(self) -> None:
         """At the end of the body: flush a last event, and fail if the stream was cut short."""
@@ -99,7 +99,7 @@ def _events(decoder: _Decoder[ChunkT]) -> Generator[ChunkT]:
     response = decoder.response
     try:
         yield _STARTED
-        with translating(decoder.call.route):
+        with translating(decoder.route):
             if not decoder.is_event_stream():
                 response.read()
                 decoder.not_a_stream()
@@ -116,7 +116,7 @@ async def _aevents(decoder: _Decoder[ChunkT]) -> AsyncGenerator[ChunkT]:
     response = decoder.response
     try:
         yield _STARTED
-        with translating(decoder.call.route):
+        with translating(decoder.route):
             if not decoder.is_event_stream():
                 await response.aread()
                 decoder.not_a_stream()
@@ -132,10 +132,10 @@ async def _aevents(decoder: _Decoder[ChunkT]) -> AsyncGenerator[ChunkT]:
 class CustomStreamWrapper(Generic[ChunkT]):
     """A sync stream of chunks (LiteLLM's name). Iterate it, or use it as a context manager."""
 
-    def __init__(self, endpoint: Endpoint[ChunkT], call: Call, response: httpx2.Response, elapsed_ms: float) -> None:
+    def __init__(self, shape: Shape[ChunkT], route: Route, response: httpx2.Response, elapsed_ms: float) -> None:
         self.response = response
-        self.model = call.route.model
-        self._events: Generator[ChunkT] = _events(_Decoder(endpoint, call, response, elapsed_ms))
+        self.model = route.model
+        self._events: Generator[ChunkT] = _events(_Decoder(shape, route, response, elapsed_ms))
         next(self._events)  # to the _STARTED marker
 
     def __repr__(self) -> str:
@@ -164,10 +164,10 @@ class CustomStreamWrapper(Generic[ChunkT]):
 class AsyncCustomStreamWrapper(Generic[ChunkT]):
     """An async stream of chunks. Iterate it with `async for`, or use it as an async context manager."""
 
-    def __init__(self, endpoint: Endpoint[ChunkT], call: Call, response: httpx2.Response, elapsed_ms: float) -> None:
+    def __init__(self, shape: Shape[ChunkT], route: Route, response: httpx2.Response, elapsed_ms: float) -> None:
         self.response = response
-        self.model = call.route.model
-        self._events: AsyncGenerator[ChunkT] = _aevents(_Decoder(endpoint, call, response, elapsed_ms))
+        self.model = route.model
+        self._events: AsyncGenerator[ChunkT] = _aevents(_Decoder(shape, route, response, elapsed_ms))
         # To the _STARTED marker without awaiting (nothing before it awaits); this also registers the generator
         # with the running loop, which closes it if it is dropped.
         with contextlib.suppress(StopIteration):

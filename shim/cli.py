@@ -20,10 +20,9 @@ from typing import IO, Any
 
 import shim
 from shim._demo import KINDS, demo, env_name
-from shim._doctor import doctor, find_setting
+from shim._doctor import doctor
 from shim._explain import explain
-from shim._request import package_settings
-from shim._router import ENV_BASE, ENV_KEY, resolve_base_url
+from shim._router import ENV_BASE, ENV_KEY, SettingName, lookup, normalize_base_url
 from shim.exceptions import ConfigError
 
 _EPILOG = f"""configuration: --api-base/--api-key, else {ENV_BASE}/{ENV_KEY} (prefer the environment for the key:
@@ -266,17 +265,19 @@ def _model_options(args: argparse.Namespace) -> dict[str, Any]:
 
 def _check_configured(args: argparse.Namespace) -> None:
     """Say what is missing in the command line's own terms (flags and variables), before any call."""
-    for flag, attribute, variable, example in (
+    checks: tuple[tuple[str, SettingName, str, str], ...] = (
         ("--api-base", "api_base", ENV_BASE, "http://host:4000"),
         ("--api-key", "api_key", ENV_KEY, "sk-..."),
-    ):
-        if find_setting(getattr(args, attribute, None), flag, attribute, variable).value is None:
+    )
+    for flag, attribute, variable, example in checks:
+        if lookup(attribute, getattr(args, attribute, None), given_as=flag).value is None:
             raise ConfigError(f"no gateway {attribute}: set {variable}={example} or pass {flag}")
 
 
 def _base_url(args: argparse.Namespace) -> str | None:
     try:
-        return resolve_base_url(getattr(args, "api_base", None), package_settings(), os.environ)
+        url = lookup("api_base", getattr(args, "api_base", None), given_as="--api-base").value
+        return normalize_base_url(url) if url is not None else None
     except ValueError:
         return None
 

@@ -287,3 +287,9 @@ def test_route_all_sends_unprefixed_models(gateway: FakeProxy, monkeypatch: pyte
     response = shim.completion("openai/gpt-4o", HI)
     assert gateway.requests[-1].json["model"] == "openai/gpt-4o"
     assert response.model == "litellm_proxy/openai/gpt-4o"
+
+
+def test_an_empty_per_call_key_never_sends_the_process_key(gateway) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(shim.ConfigError, match="api_key is empty"):
+        shim.completion("litellm_proxy/m", HI, api_key="")
+    assert gateway.requests == []

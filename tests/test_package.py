@@ -46,3 +46,39 @@ def test_env_is_read_at_call_time_not_import_time(monkeypatch, proxy) -> None:  
     monkeypatch.setenv("LITELLM_PROXY_API_KEY", proxy.api_key)
     r = shim.completion("litellm_proxy/m", [{"role": "user", "content": "x"}])
     assert r.choices[0].message.content == "echo: x"
+
+
+def test_all_lazy_loader_and_endpoint_table_agree() -> None:
+    """Every lazily loaded name is public and loads; every endpoint in the table has a public sync/async pair."""
+    from shim import _specs
+    from shim._request import CACHE
+
+    lazy = set(shim._LAZY)  # pyright: ignore[reportPrivateUsage]
+    assert lazy <= set(shim.__all__)
+    exceptions = {name for name in shim.__all__ if _is_exception(getattr(shim, name))}
+    attributes = {"__version__", "api_base", "api_key", "use_litellm_proxy", "types", "close", "aclose"}
+    assert set(shim.__all__) == lazy | exceptions | attributes
+    assert shim.client_cache is CACHE
+    specs = [value for value in vars(_specs).values() if isinstance(value, _specs.Spec)]
+    paths = {spec.path for spec in specs}
+    public_functions = {name for name in shim.__all__ if inspect.isfunction(getattr(shim, name))}
+    for name in public_functions - {"close", "stream_chunk_builder", "patch_openai", "unpatch_openai"}:
+        twin = name[1:] if name.startswith("a") and name[1:] in public_functions else "a" + name
+        assert twin in public_functions, f"{name} has no sync/async twin"
+    assert len(paths) == len(specs), "two specs share a path"
+
+
+def test_fake_proxy_serves_every_endpoint_in_the_table(proxy) -> None:  # type: ignore[no-untyped-def]
+    import httpx2
+
+    from shim import _specs
+
+    specs = [value for value in vars(_specs).values() if isinstance(value, _specs.Spec)]
+    with httpx2.Client(base_url=proxy.url, headers={"Authorization": f"Bearer {proxy.api_key}"}) as client:
+        for spec in specs:
+            status = client.request(spec.method.upper(), "/" + spec.path, json={}).status_code
+            assert status != 404, f"FakeProxy does not serve {spec.method.upper()} /{spec.path}"
+
+
+def _is_exception(value: object) -> bool:
+    return isinstance(value, type) and issubclass(value, BaseException)

@@ -155,3 +155,21 @@ def test_route_repr_hides_the_key() -> None:
     route = _resolve("litellm_proxy/m")
     assert KEY not in repr(route) and KEY not in str(route)
     assert KEY not in repr(Settings(api_key=KEY))
+
+
+@pytest.mark.parametrize("name", ["api_base", "api_key"])
+@pytest.mark.parametrize("empty", ["", "   "])
+def test_a_setting_given_empty_is_an_error_not_a_fall_through(name: str, empty: str) -> None:
+    # A tenant whose key is empty must never be sent with the process's key (maybe a master key).
+    given = {"api_base": BASE, "api_key": KEY, name: empty}
+    with pytest.raises(ConfigError, match=f"{name} is empty") as info:
+        resolve("litellm_proxy/m", settings=Settings(), env=ENV, **given)  # type: ignore[arg-type]
+    assert "sk-env" not in str(info.value)
+    with pytest.raises(ConfigError, match=f"{name} is empty"):
+        resolve("litellm_proxy/m", settings=Settings(**{name: empty}), env=ENV)  # type: ignore[arg-type]
+
+
+def test_an_empty_environment_variable_counts_as_unset() -> None:
+    env = {"LITELLM_PROXY_API_BASE": "", "LITELLM_PROXY_API_KEY": "  "}
+    with pytest.raises(ConfigError, match="No gateway api_base"):
+        resolve("litellm_proxy/m", settings=Settings(), env=env)

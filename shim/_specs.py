@@ -1,0 +1,244 @@
+"""The endpoint table: one `Spec` per gateway endpoint, and the checks of each endpoint's own inputs.
+
+A spec says everything the sender needs: path and method, JSON or multipart, whether it streams (and its chunk
+shape), how its answer becomes a result, and body defaults. Adding an endpoint is a row here and a pair of thin
+public functions (see the design notes in README.md).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import typing
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, Generic, Literal, TypeVar
+
+import httpx2
+import pydantic
+
+from shim._errors import json_object
+from shim._results import Binary, Parser, Shape, decode_json, needs_list
+from shim._router import Route
+from shim.types import (
+    BinaryResponse,
+    Embedding,
+    EmbeddingResponse,
+    ImageResponse,
+    ModelResponse,
+    ModelResponseStream,
+    RerankResponse,
+    ResponseEvent,
+    ResponsesAPIResponse,
+    TextCompletionResponse,
+    TranscriptionResponse,
+)
+
+ResultT = TypeVar("ResultT")
+ChunkT = TypeVar("ChunkT")
+
+
+@dataclass(frozen=True)
+class Spec(Generic[ResultT, ChunkT]):
+    """One endpoint of the gateway."""
+
+    path: str
+    result: Parser[ResultT]
+    chunks: Shape[ChunkT] | None = None  # set when the endpoint streams server-sent events
+    method: Literal["get", "post"] = "post"
+    takes_model: bool = True
+    defaults: Mapping[str, Any] = field(default_factory=dict[str, Any])  # body fields the caller may override
+
+    @property
+    def binary(self) -> bool:
+        """The answer is bytes; `stream=True` leaves them unread for the caller."""
+        return isinstance(self.result, Binary)
+
+
+def _embedding_result(**data: Any) -> EmbeddingResponse:
+    data["data"] = [_embedding_item(item) for item in data["data"]]
+    return EmbeddingResponse.construct(**data)
+
+
+def _embedding_item(item: dict[str, Any]) -> Embedding:
+    # The vector is already the list of floats (or base64 string) it must be: set it as is, skipping the SDK's
+    # per-element `construct`, which cost more than the HTTP round trip for a 256-float vector.
+    built = Embedding.construct(**{name: value for name, value in item.items() if name != "embedding"})
+    if "embedding" in item:
+        built.embedding = item["embedding"]
+    return built
+
+
+def _rerank_result(**data: Any) -> RerankResponse:
+    return RerankResponse.model_validate(data)
+
+
+_FINAL_EVENTS = frozenset({"response.completed", "response.failed", "response.incomplete"})
+
+
+@functools.cache
+def _event_types() -> dict[str, Any]:
+    """Each Responses stream event class by the `type` it carries, read from openai's own union."""
+    from openai.types.responses import ResponseStreamEvent  # large: imported on first streamed response only
+
+    classes: tuple[Any, ...] = typing.get_args(typing.get_args(ResponseStreamEvent)[0])
+    return {typing.get_args(cls.model_fields["type"].annotation)[0]: cls for cls in classes}
+
+
+def _response_event(**data: Any) -> Any:
+    """A Responses stream event as the openai type its `type` names (unknown types keep their fields)."""
+    cls = _event_types().get(str(data.get("type")))
+    return (cls or ResponseEvent).construct(**data)
+
+
+def _model_ids(**data: Any) -> list[str]:
+    items: list[Any] = data["data"]
+    return [str(json_object(item).get("id") if json_object(item) else item) for item in items]  # pyright: ignore
+
+
+def _decode_transcription(response: httpx2.Response, route: Route) -> dict[str, Any]:
+    # response_format="text", "srt" or "vtt" answers plain text, not JSON; an HTML page (a proxy's error or login
+    # page) is never a transcript, so it goes to decode_json, which reports what it is.
+    kind = response.headers.get("content-type", "application/json")
+    if "json" in kind or "html" in kind:
+        return decode_json(response, route)
+    return {"text": response.text}
+
+
+def _needs_text(body: Mapping[str, Any]) -> str | None:
+    text = body.get("text")
+    return None if isinstance(text, str) else f"'text' must be a string, got {type(text).__name__}"
+
+
+CHAT: Spec[ModelResponse, ModelResponseStream] = Spec(
+    "chat/completions",
+    Shape(ModelResponse.construct, needs_list("choices"), prefix_model=True),
+    Shape(ModelResponseStream.construct, needs_list("choices"), prefix_model=True),
+)
+_TEXT = Shape(TextCompletionResponse.construct, needs_list("choices"), prefix_model=True)
+TEXT: Spec[TextCompletionResponse, TextCompletionResponse] = Spec("completions", _TEXT, _TEXT)
+EMBEDDING: Spec[EmbeddingResponse, None] = Spec(
+    "embeddings", Shape(_embedding_result, needs_list("data"), prefix_model=True)
+)
+IMAGES: Spec[ImageResponse, None] = Spec("images/generations", Shape(ImageResponse.construct, needs_list("data")))
+RERANK: Spec[RerankResponse, None] = Spec(
+    "rerank", Shape(_rerank_result, needs_list("results")), defaults={"return_documents": True}
+)
+RESPONSES: Spec[ResponsesAPIResponse, Any] = Spec(
+    "responses",
+    Shape(ResponsesAPIResponse.construct, needs_list("output"), prefix_model=True),
+    Shape(_response_event, finished=lambda event: event.get("type") in _FINAL_EVENTS),
+)
+TRANSCRIPTION: Spec[TranscriptionResponse, None] = Spec(
+    "audio/transcriptions", Shape(TranscriptionResponse.construct, _needs_text, decode=_decode_transcription)
+)
+SPEECH: Spec[BinaryResponse, None] = Spec("audio/speech", Binary())
+# Some gateways list bare names instead of objects.
+MODELS: Spec[list[str], None] = Spec(
+    "models", Shape(_model_ids, needs_list("data", of_objects=False)), method="get", takes_model=False
+)
+
+
+# The checks of each endpoint's own inputs, run before anything is sent.
+
+Messages = Iterable[Mapping[str, Any] | pydantic.BaseModel]
+"""What `messages` accepts: any iterable of dicts, TypedDicts or message objects from an earlier response."""
+
+FileInput = str | os.PathLike[str] | bytes | IO[bytes] | tuple[str, bytes] | tuple[str, bytes, str]
+"""What a file argument accepts: a path, bytes, an open binary file, or `(filename, bytes[, content type])`."""
+
+FilePart = tuple[str, bytes] | tuple[str, bytes, str]
+
+
+def messages_field(value: object) -> dict[str, Any]:
+    """The messages as a list (a generator is fine), each checked to be a dict or a message object."""
+    if value is None:
+        raise TypeError("completion() needs messages=[{'role': 'user', 'content': '...'}]")
+    candidate: Any = value
+    if isinstance(candidate, (str, bytes, Mapping)) or not isinstance(candidate, Iterable):
+        kind: str = type(candidate).__name__  # pyright: ignore[reportUnknownArgumentType]
+        raise TypeError(f"messages must be a list of message dicts, not {kind}")
+    items: list[Any] = list(candidate)  # pyright: ignore[reportUnknownArgumentType]
+    if not items:
+        raise ValueError("messages is empty: pass at least one message, e.g. [{'role': 'user', 'content': 'Hi'}]")
+    for index, item in enumerate(items):
+        if not isinstance(item, (Mapping, pydantic.BaseModel)):
+            raise TypeError(
+                f"messages[{index}] is a {type(item).__name__}; each message must be a dict or message object"
+            )
+    return {"messages": items}
+
+
+def prompt_tokens(prompt: object) -> dict[str, Any]:
+    """A text completion's prompt: a string, or a non-empty list of strings or token ids."""
+    if prompt is None:
+        raise TypeError("text_completion() needs a prompt: text_completion('litellm_proxy/<model>', 'Say hi')")
+    if not isinstance(prompt, (str, list)) or (isinstance(prompt, list) and not prompt):
+        raise TypeError(f"prompt must be a string or a non-empty list of strings or token ids, not {prompt!r:.60}")
+    return {"prompt": prompt}
+
+
+def non_empty_input(value: object, what: str) -> dict[str, Any]:
+    """An `input` that is a non-empty string or list (embeddings, the Responses API)."""
+    if isinstance(value, (str, list)) and value:
+        return {"input": typing.cast("Any", value)}
+    raise TypeError(f"input must be a non-empty string or list ({what}), not {value!r:.60}")
+
+
+def image_prompt(value: object) -> dict[str, Any]:
+    """An image prompt: a non-empty string."""
+    if not isinstance(value, str) or not value:
+        raise TypeError(f"prompt must be a non-empty string, not {value!r:.60}")
+    return {"prompt": value}
+
+
+def rerank_fields(query: object, documents: object, top_n: object) -> dict[str, Any]:
+    """A rerank query, its documents (strings or dicts) and `top_n`."""
+    if not isinstance(query, str) or not query:
+        raise TypeError(f"query must be a non-empty string, not {query!r:.60}")
+    if not isinstance(documents, list) or not documents:
+        raise TypeError("documents must be a non-empty list of strings or dicts")
+    for index, document in enumerate(typing.cast("list[Any]", documents)):
+        if not isinstance(document, (str, Mapping)):
+            raise TypeError(f"documents[{index}] is a {type(document).__name__}; pass strings or dicts")
+    if top_n is not None and (isinstance(top_n, bool) or not isinstance(top_n, int) or top_n < 1):
+        raise ValueError(f"top_n must be a positive int, not {top_n!r}")
+    return {"query": query, "documents": documents, "top_n": top_n}
+
+
+def speech_fields(text: object, voice: object) -> dict[str, Any]:
+    """The text to speak and the voice."""
+    if not isinstance(text, str) or not text:
+        raise TypeError(f"input must be the non-empty text to speak, not {text!r:.60}")
+    if voice is not None and not isinstance(voice, str):
+        raise TypeError(f"voice must be a string such as 'alloy', not {voice!r}")
+    return {"input": text, "voice": voice}
+
+
+def file_part(file: object, what: str) -> FilePart:
+    """An upload as (filename, bytes[, content type]); read now, so a retry can send it again."""
+    if file is None:
+        raise TypeError(f"{what} needs file=: a path, bytes, an open binary file or (filename, bytes)")
+    if isinstance(file, (str, os.PathLike)):
+        path = Path(file)  # pyright: ignore[reportUnknownArgumentType]
+        if not path.is_file():
+            raise FileNotFoundError(f"{what} file not found: {path}")
+        return path.name, path.read_bytes()
+    if isinstance(file, (bytes, bytearray)):
+        return "audio", bytes(file)
+    if isinstance(file, tuple):
+        return _tuple_part(file)  # pyright: ignore[reportUnknownArgumentType]
+    read = getattr(file, "read", None)
+    if callable(read):
+        data = read()
+        if not isinstance(data, bytes):
+            raise TypeError(f"the {what} file is open in text mode: open it with 'rb'")
+        return os.path.basename(str(getattr(file, "name", "audio"))), data
+    raise TypeError(f"file must be a path, bytes, an open binary file or (filename, bytes), not {type(file).__name__}")
+
+
+def _tuple_part(file: tuple[Any, ...]) -> FilePart:
+    if len(file) in (2, 3) and isinstance(file[0], str) and isinstance(file[1], bytes):
+        return (file[0], file[1]) if len(file) == 2 else (file[0], file[1], str(file[2]))
+    raise TypeError("a file tuple must be (filename, bytes) or (filename, bytes, content_type)")
