@@ -29,6 +29,7 @@ from shim.exceptions import (
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
+    ResponseTooLargeError,
     RouteError,
     ServiceUnavailableError,
     Timeout,
@@ -114,6 +115,10 @@ api_key: str | None = None
 """The gateway key for every call that passes none (beats LITELLM_PROXY_API_KEY)."""
 use_litellm_proxy: bool = False
 """Send every model string to the gateway as it is, prefix or not."""
+total_timeout: float | None = None
+"""Seconds a whole call may take, retries and their waits included, for calls that pass no `total_timeout`."""
+max_response_bytes: int | None = 128 * 1024 * 1024
+"""The largest non-streamed answer (decoded) a call reads, for calls that pass no `max_response_bytes`."""
 
 
 def close() -> None:
@@ -168,6 +173,7 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "RerankResponse",
+    "ResponseTooLargeError",
     "ResponsesAPIResponse",
     "RouteError",
     "ServiceUnavailableError",
@@ -193,6 +199,7 @@ __all__ = [
     "completion",
     "embedding",
     "image_generation",
+    "max_response_bytes",
     "models",
     "patch_openai",
     "rerank",
@@ -200,6 +207,7 @@ __all__ = [
     "speech",
     "stream_chunk_builder",
     "text_completion",
+    "total_timeout",
     "transcription",
     "types",
     "unpatch_openai",

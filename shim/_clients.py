@@ -25,7 +25,10 @@ from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Generic, TypeVar, cast
 
+import httpx2
 import openai
+
+from shim._bounds import AsyncBoundedTransport, BoundedTransport
 
 DEFAULT_MAXSIZE = 64
 _ENV_CUSTOM_HEADERS = "OPENAI_CUSTOM_HEADERS"
@@ -97,12 +100,14 @@ class _Gateways(Generic[ClientT]):
 
 def _sync_client(base_url: str) -> openai.OpenAI:
     # A gateway has no business redirecting a prompt elsewhere: a 3xx is an error, not a silent re-send.
-    pool = openai.DefaultHttpxClient(follow_redirects=False)
+    transport = BoundedTransport(httpx2.HTTPTransport(limits=openai.DEFAULT_CONNECTION_LIMITS))
+    pool = openai.DefaultHttpxClient(follow_redirects=False, transport=transport)
     return openai.OpenAI(api_key=_NO_KEY, base_url=base_url, http_client=pool, default_headers=isolation_headers())
 
 
 def _async_client(base_url: str) -> openai.AsyncOpenAI:
-    pool = openai.DefaultAsyncHttpxClient(follow_redirects=False)
+    transport = AsyncBoundedTransport(httpx2.AsyncHTTPTransport(limits=openai.DEFAULT_CONNECTION_LIMITS))
+    pool = openai.DefaultAsyncHttpxClient(follow_redirects=False, transport=transport)
     return openai.AsyncOpenAI(api_key=_NO_KEY, base_url=base_url, http_client=pool, default_headers=isolation_headers())
 
 

@@ -8,14 +8,16 @@ stream. Sync and async share everything except the line that awaits the SDK.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from time import perf_counter
+from time import monotonic, perf_counter
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 import httpx2
 import openai
 
+from shim._bounds import DEFAULT_MAX_RESPONSE_BYTES, Bounds, bounded
 from shim._clients import ClientCache, auth_headers
 from shim._errors import translating
 from shim._router import Route, check_provider, package_settings, resolve, resolve_api_key, resolve_base_url
@@ -37,6 +39,7 @@ _TOKEN = frozenset("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHI
 
 # LiteLLM-only options that mean nothing on this route; accepted so LiteLLM code runs unchanged.
 _IGNORED = ("drop_params",)
+_NOT_GIVEN: Any = object()
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +52,8 @@ class Call(Generic[ResultT, ChunkT]):
     options: openai.RequestOptions
     stream: bool = False  # the SDK leaves the body unread: an event stream, or bytes read by the caller
     files: Sequence[tuple[str, FilePart]] = field(default=())
+    total_timeout: float | None = None  # seconds for the whole call, retries and waits included
+    max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES
 
 
 def prepare(
@@ -67,6 +72,8 @@ def prepare(
     stream = _stream(spec, stream if stream is not None else kwargs.pop("stream", None))
     route = _route(spec, model, kwargs)
     options = request_options(kwargs)
+    total_timeout = _total_timeout(kwargs.pop("total_timeout", None))
+    max_bytes = _max_response_bytes(kwargs.pop("max_response_bytes", _NOT_GIVEN))
     extra_body = kwargs.pop("extra_body", None)
     for name in _IGNORED:
         kwargs.pop(name, None)
@@ -80,7 +87,7 @@ def prepare(
         body.update(_mapping("extra_body", extra_body))
     if files:
         options["headers"] = {**options.get("headers", {}), "Content-Type": "multipart/form-data"}
-    return Call(spec, route, body, options, stream=bool(stream), files=files)
+    return Call(spec, route, body, options, bool(stream), files, total_timeout, max_bytes)
 
 
 def _stream(spec: Spec[Any, Any], stream: object) -> bool | None:
@@ -164,14 +171,14 @@ async def arun(call: Call[ResultT, ChunkT]) -> ResultT | AsyncCustomStreamWrappe
 def _send(call: Call[Any, Any]) -> httpx2.Response:
     """Send through the cached sync client; the SDK retries, we translate its errors."""
     client = CACHE.sync_client(call.route.base_url)
-    with translating(call.route):
+    with translating(call.route), bounded(_bounds(call)):
         return _issue(client, call)
 
 
 async def _asend(call: Call[Any, Any]) -> httpx2.Response:
     """Send through the running loop's cached async client."""
     client = CACHE.async_client(call.route.base_url)
-    with translating(call.route):
+    with translating(call.route), bounded(_bounds(call)):
         return await _issue(client, call)
 
 
@@ -198,6 +205,11 @@ def _with_key(call: Call[Any, Any]) -> openai.RequestOptions:
     return options
 
 
+def _bounds(call: Call[Any, Any]) -> Bounds:
+    deadline = None if call.total_timeout is None else monotonic() + call.total_timeout
+    return Bounds(read_whole=not call.stream, max_bytes=call.max_response_bytes, deadline=deadline)
+
+
 def _ms_since(started: float) -> float:
     return (perf_counter() - started) * 1000
 
@@ -216,6 +228,26 @@ def _timeout(value: object) -> float | openai.Timeout:
             f"timeout must be a number of seconds > 0 and <= {_MAX_TIMEOUT} or an openai.Timeout, not {value!r}"
         )
     return float(value)
+
+
+def _total_timeout(value: object) -> float | None:
+    if value is None:
+        value = getattr(sys.modules["shim"], "total_timeout", None)
+        if value is None:
+            return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= _MAX_TIMEOUT:
+        raise ValueError(f"total_timeout must be a number of seconds > 0 and <= {_MAX_TIMEOUT}, not {value!r}")
+    return float(value)
+
+
+def _max_response_bytes(value: object) -> int | None:
+    if value is _NOT_GIVEN:
+        value = getattr(sys.modules["shim"], "max_response_bytes", DEFAULT_MAX_RESPONSE_BYTES)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"max_response_bytes must be a positive int, or None for no limit, not {value!r}")
+    return value
 
 
 def _headers(value: object) -> dict[str, str]:

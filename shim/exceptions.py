@@ -10,6 +10,7 @@ So both `except openai.RateLimitError` and `except shim.RateLimitError` catch a 
      └── openai.APIError
           ├── openai.APIConnectionError
           │    ├── APIConnectionError ....... the gateway could not be reached, or the connection broke
+          │    │    └── ResponseTooLargeError  an answer over max_response_bytes (decoded), not read further
           │    └── openai.APITimeoutError
           │         └── Timeout
           ├── openai.APIResponseValidationError
@@ -60,6 +61,7 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "ResponseTooLargeError",
     "RouteError",
     "ServiceUnavailableError",
     "Timeout",
@@ -150,3 +152,7 @@ class Timeout(LiteLLMErrorMixin, openai.APITimeoutError):
 
 class APIResponseValidationError(LiteLLMErrorMixin, openai.APIResponseValidationError):
     """The gateway answered 200 with a body that is not the expected JSON shape."""
+
+
+class ResponseTooLargeError(APIConnectionError):
+    """The gateway's answer was larger than `max_response_bytes` once decoded; it was not read further."""

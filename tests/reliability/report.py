@@ -51,6 +51,9 @@ Each has a test in [tests/reliability/test_regressions.py](tests/reliability/tes
 | `timeout=nan`, `inf` or `1.2e10` failed deep in httpx2 / the socket layer (`OverflowError`) | `ValueError` unless 0 < timeout <= one year |
 | Images and Responses answers had no shape check: `{"data": "x"}` or no `output` came back, and `.data[0].url` / `.output_text` raised a bare `TypeError`/`AttributeError` later | `needs_list("data")` / `needs_list("output")` |
 | A transcription answered with an HTML page (a proxy's login page) came back as the transcript; a missing or numeric `text` came back as is | HTML goes to the JSON decoder (which names it), and `text` must be a string |
+| With `timeout=1`, a body trickled at one byte per 0.15 s succeeded after 4.6 s (the SDK's timeouts are per read) (test in [tests/reliability/test_bounds.py](tests/reliability/test_bounds.py)) | a non-streamed answer must arrive whole within the attempt's timeout, or the attempt is a read timeout |
+| No way to bound a whole call: `timeout=0.5` with `Retry-After: 1.5` over two retries took 3.1 s | `total_timeout=` / `shim.total_timeout`: attempts' timeouts shrink to what is left, a retry whose wait would outlast it is not made |
+| 199 KiB of gzip became 200 MiB in memory (peak RSS +245 MiB) | `max_response_bytes=` / `shim.max_response_bytes` (128 MiB): `ResponseTooLargeError` without reading on; streams not capped |
 | A key straddling the 200-character excerpt of a bad body kept its first half in the error (test in [tests/test_errors.py](tests/test_errors.py)) | the body is scrubbed before the excerpt is cut |
 """
 

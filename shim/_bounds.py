@@ -1,0 +1,205 @@
+"""Bounds the openai SDK does not have, kept below it in the transport of every cached client.
+
+- One attempt's whole answer within its timeout. The SDK's `timeout` bounds each read, so a server trickling a
+  byte at a time can hold a call for ever; here a non-streamed body must arrive within the attempt's read timeout
+  in all, or the attempt fails as a read timeout (which the SDK retries, as it retries any timeout).
+- A budget for the whole call (`total_timeout`): attempts, retries and the waits between them. Each attempt's
+  timeouts shrink to what is left; a retry that could not finish in time is not started (the last error is
+  raised instead); when nothing is left the call raises `shim.Timeout`.
+- A cap on a non-streamed body's decoded size (`max_response_bytes`): 199 KiB of gzip must not become 200 MiB
+  in memory. Streams (events, speech and file content read lazily) are not capped.
+
+The sender sets a call's bounds in a context variable around the SDK call; the transport reads them on each
+attempt, so calls that did not set any (the SDK's own, through `patch_openai`) pass through untouched. Errors
+raised here are openai errors, which the SDK passes on without retrying.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import time
+from collections.abc import Generator
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+import httpx2
+
+from shim import exceptions as exc
+
+DEFAULT_MAX_RESPONSE_BYTES = 128 * 1024 * 1024
+"""Large enough for any real answer (2,048 embeddings of 3,072 floats as JSON are about 90 MB)."""
+
+# The SDK's backoff without a Retry-After header: 0.5 s x 2^n, at most 8 s (openai's _base_client constants).
+_BACKOFF_START, _BACKOFF_MAX = 0.5, 8.0
+_RETRYABLE = frozenset({408, 409, 429}) | frozenset(range(500, 600))
+_DROPPED_HEADERS = ("content-encoding", "content-length", "transfer-encoding")
+
+
+@dataclass(frozen=True, slots=True)
+class Bounds:
+    """One call's bounds: whether its body is read here, the size cap, and when the whole call must end."""
+
+    read_whole: bool
+    max_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES
+    deadline: float | None = None  # time.monotonic() by which the call ends; None: no budget
+
+
+_BOUNDS: ContextVar[Bounds | None] = ContextVar("shim_bounds", default=None)
+
+
+@contextlib.contextmanager
+def bounded(bounds: Bounds) -> Generator[None]:
+    """Apply `bounds` to the SDK calls made inside the block (this thread or task only)."""
+    token = _BOUNDS.set(bounds)
+    try:
+        yield
+    finally:
+        _BOUNDS.reset(token)
+
+
+class BoundedTransport(httpx2.BaseTransport):
+    """A sync transport that applies the current call's bounds around another transport."""
+
+    def __init__(self, inner: httpx2.BaseTransport) -> None:
+        self._inner = inner
+
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        bounds = _BOUNDS.get()
+        if bounds is None:
+            return self._inner.handle_request(request)
+        attempt = _Attempt(request, bounds)
+        try:
+            response = self._inner.handle_request(request)
+        except httpx2.TransportError as error:
+            attempt.give_up_unless_a_retry_fits(error)
+            raise
+        if not (bounds.read_whole and attempt.checks_body(response)):
+            return response
+        try:
+            for chunk in response.iter_bytes():
+                attempt.add(chunk)
+        finally:
+            response.close()
+        return attempt.whole(response)
+
+    def close(self) -> None:
+        self._inner.close()
+
+
+class AsyncBoundedTransport(httpx2.AsyncBaseTransport):
+    """The async `BoundedTransport`."""
+
+    def __init__(self, inner: httpx2.AsyncBaseTransport) -> None:
+        self._inner = inner
+
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        bounds = _BOUNDS.get()
+        if bounds is None:
+            return await self._inner.handle_async_request(request)
+        attempt = _Attempt(request, bounds)
+        try:
+            response = await self._inner.handle_async_request(request)
+        except httpx2.TransportError as error:
+            attempt.give_up_unless_a_retry_fits(error)
+            raise
+        if not (bounds.read_whole and attempt.checks_body(response)):
+            return response
+        try:
+            async for chunk in response.aiter_bytes():
+                attempt.add(chunk)
+        finally:
+            await response.aclose()
+        return attempt.whole(response)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
+class _Attempt:
+    """One attempt under a call's bounds: its timeouts, its end, and the body read so far."""
+
+    def __init__(self, request: httpx2.Request, bounds: Bounds) -> None:
+        self.request = request
+        self.bounds = bounds
+        self.started = time.monotonic()
+        self.chunks: list[bytes] = []
+        self.size = 0
+        timeouts: dict[str, float | None] = dict(request.extensions.get("timeout") or {})
+        left = self.left()
+        if left is not None:
+            if left <= 0:
+                raise exc.Timeout(request=request)  # the budget is spent: no attempt, no retry
+            timeouts = {name: left if value is None else min(value, left) for name, value in timeouts.items()}
+            request.extensions["timeout"] = timeouts
+        read = timeouts.get("read")
+        self.ends = None if read is None else self.started + read
+
+    def left(self) -> float | None:
+        deadline = self.bounds.deadline
+        return None if deadline is None else deadline - time.monotonic()
+
+    def give_up_unless_a_retry_fits(self, error: httpx2.TransportError) -> None:
+        """Raise now (an openai error: the SDK passes it on) when the SDK's backoff would outlast the budget."""
+        left = self.left()
+        if left is not None and left <= _backoff(self.request):
+            if isinstance(error, httpx2.TimeoutException):
+                raise exc.Timeout(request=self.request) from error
+            message = f"Connection to the gateway broke: {type(error).__name__}"
+            raise exc.APIConnectionError(message=message, request=self.request) from error
+
+    def checks_body(self, response: httpx2.Response) -> bool:
+        """Whether to read this answer's body here; first tells the SDK not to retry what cannot end in time."""
+        left = self.left()
+        if left is not None and response.status_code in _RETRYABLE:
+            wait = _retry_after(response)
+            if left <= (wait if wait is not None else _backoff(self.request)):
+                response.headers["x-should-retry"] = "false"
+        return response.status_code < 300 or response.status_code >= 400
+
+    def add(self, chunk: bytes) -> None:
+        self.size += len(chunk)
+        max_bytes = self.bounds.max_bytes
+        if max_bytes is not None and self.size > max_bytes:
+            raise exc.ResponseTooLargeError(
+                message=f"The gateway's answer to {self.request.url.path} is larger than {max_bytes:,} bytes decoded: "
+                "raise max_response_bytes= for this call (or shim.max_response_bytes), or ask for less",
+                request=self.request,
+            )
+        now = time.monotonic()
+        if self.bounds.deadline is not None and now > self.bounds.deadline:
+            raise exc.Timeout(request=self.request)
+        if self.ends is not None and now > self.ends:
+            raise httpx2.ReadTimeout("the answer did not arrive within the timeout", request=self.request)
+        self.chunks.append(chunk)
+
+    def whole(self, response: httpx2.Response) -> httpx2.Response:
+        """The answer with its body read and decoded (so its encoding headers no longer apply)."""
+        headers = [(name, value) for name, value in response.headers.multi_items() if name not in _DROPPED_HEADERS]
+        return httpx2.Response(
+            response.status_code,
+            headers=headers,
+            content=b"".join(self.chunks),
+            request=self.request,
+            extensions=response.extensions,
+        )
+
+
+def _backoff(request: httpx2.Request) -> float:
+    """The longest the SDK waits before its next retry when the server names no wait."""
+    try:
+        retries_taken = int(request.headers.get("x-stainless-retry-count", "0"))
+    except ValueError:
+        retries_taken = 0
+    return min(_BACKOFF_START * 2.0 ** min(retries_taken, 30), _BACKOFF_MAX)
+
+
+def _retry_after(response: httpx2.Response) -> float | None:
+    for header, divisor in (("retry-after-ms", 1000), ("retry-after", 1)):
+        try:
+            value = float(response.headers.get(header, "")) / divisor
+        except ValueError:
+            continue
+        if math.isfinite(value) and value > 0:
+            return value
+    return None
