@@ -52,6 +52,7 @@ if TYPE_CHECKING:
         rerank,
         responses,
     )
+    from shim._gateway import AsyncOpenAI, OpenAI
     from shim._request import CACHE as client_cache
     from shim._streaming import AsyncCustomStreamWrapper, CustomStreamWrapper
     from shim.patch import patch_openai, unpatch_openai
@@ -104,6 +105,8 @@ _LAZY: dict[str, tuple[str, str]] = {
     },
     "stream_chunk_builder": ("shim._builder", "stream_chunk_builder"),
     "client_cache": ("shim._request", "CACHE"),
+    "OpenAI": ("shim._gateway", "OpenAI"),
+    "AsyncOpenAI": ("shim._gateway", "AsyncOpenAI"),
     "patch_openai": ("shim.patch", "patch_openai"),
     "unpatch_openai": ("shim.patch", "unpatch_openai"),
 }
@@ -152,6 +155,7 @@ __all__ = [
     "APIError",
     "APIResponseValidationError",
     "AsyncCustomStreamWrapper",
+    "AsyncOpenAI",
     "AuthenticationError",
     "BadGatewayError",
     "BadRequestError",
@@ -167,6 +171,7 @@ __all__ = [
     "ModelResponse",
     "ModelResponseStream",
     "NotFoundError",
+    "OpenAI",
     "PermissionDeniedError",
     "RateLimitError",
     "RerankResponse",
