@@ -199,6 +199,26 @@ def _transcriptions(request: RecordedRequest, _delay: float) -> Reply:
     return _json(200, payload)
 
 
+def _translations(request: RecordedRequest, delay: float) -> Reply:
+    return _transcriptions(request, delay)  # the same form; the fake "translates" by transcribing
+
+
+def _image_upload(request: RecordedRequest, delay: float) -> Reply:
+    """images.edit / images.create_variation: a multipart upload, answered like a generation."""
+    form = request.form
+    return _images(
+        {"prompt": form.get("prompt", ""), "n": form.get("n"), "response_format": form.get("response_format")}, delay
+    )
+
+
+def _moderations(body: dict[str, Any], _delay: float) -> Reply:
+    raw = body["input"]
+    inputs: list[Any] = [raw] if isinstance(raw, str) else list(raw)
+    result: dict[str, Any] = {"flagged": False, "categories": {}, "category_scores": {}, "category_applied_input_types": {}}
+    payload = {"id": "modr-" + uuid.uuid4().hex[:8], "model": body.get("model", "omni-moderation-latest")}
+    return _json(200, {**payload, "results": [result for _ in inputs]})
+
+
 def _speech(body: dict[str, Any], chunk_delay: float) -> Reply:
     audio = b"ID3" + (body["input"].encode() * 64)
     return Reply(200, audio, "audio/mpeg")
@@ -286,7 +306,7 @@ def _models(_body: dict[str, Any], _delay: float) -> Reply:
     )
 
 
-_RAW_HANDLERS = {_transcriptions}
+_RAW_HANDLERS = {_transcriptions, _translations, _image_upload}
 
 _ROUTES: dict[tuple[str, str], Callable[[Any, float], Reply]] = {
     ("POST", "/chat/completions"): _chat,
@@ -294,6 +314,10 @@ _ROUTES: dict[tuple[str, str], Callable[[Any, float], Reply]] = {
     ("POST", "/embeddings"): _embeddings,
     ("POST", "/images/generations"): _images,
     ("POST", "/audio/transcriptions"): _transcriptions,
+    ("POST", "/audio/translations"): _translations,
+    ("POST", "/images/edits"): _image_upload,
+    ("POST", "/images/variations"): _image_upload,
+    ("POST", "/moderations"): _moderations,
     ("POST", "/audio/speech"): _speech,
     ("POST", "/rerank"): _rerank,
     ("POST", "/v2/rerank"): _rerank,

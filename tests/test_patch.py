@@ -31,28 +31,23 @@ OPENAI_KEY = "sk-openai-user"
 
 
 def _resource_methods() -> list[tuple[type, str]]:
-    import openai.resources.audio.speech as speech
-    import openai.resources.audio.transcriptions as transcriptions
-    import openai.resources.chat.completions as chat
-    import openai.resources.completions as text
-    import openai.resources.embeddings as embeddings
-    import openai.resources.images as images
-    import openai.resources.responses as responses
+    """Every (class, method) of the installed SDK that takes a `model`, found as the patch finds them."""
+    import inspect
+    import pkgutil
 
-    pairs: list[tuple[Any, list[str]]] = [
-        (chat.Completions, ["create", "parse", "stream"]),
-        (text.Completions, ["create"]),
-        (embeddings.Embeddings, ["create"]),
-        (images.Images, ["generate"]),
-        (speech.Speech, ["create"]),
-        (transcriptions.Transcriptions, ["create"]),
-        (responses.Responses, ["create", "parse", "stream"]),
-    ]
-    result: list[tuple[type, str]] = []
-    for cls, names in pairs:
-        async_cls = getattr(sys.modules[cls.__module__], "Async" + cls.__name__)
-        result += [(owner, name) for owner in (cls, async_cls) for name in names]
-    return result
+    import openai.resources
+
+    found: list[tuple[type, str]] = []
+    for info in pkgutil.walk_packages(openai.resources.__path__, "openai.resources."):
+        module = sys.modules.get(info.name) or __import__(info.name, fromlist=["_"])
+        for cls in vars(module).values():
+            if isinstance(cls, type) and cls.__module__ == info.name and "with_raw_response" in vars(cls):
+                found += [
+                    (cls, name)
+                    for name, fn in vars(cls).items()
+                    if not name.startswith("_") and callable(fn) and "model" in inspect.signature(fn).parameters
+                ]
+    return found
 
 
 @pytest.fixture(autouse=True)
@@ -259,32 +254,6 @@ def test_no_gateway_configured_raises_before_anything_is_sent(
     with pytest.raises(shim.ConfigError, match="LITELLM_PROXY_API_BASE"):
         client.chat.completions.create(model="litellm_proxy/m", messages=HI)
     assert openai_server.requests == proxy.requests == []
-
-
-def _enter(result: Any) -> None:
-    with result:  # with_streaming_response only sends on entering
-        pass
-
-
-@pytest.mark.parametrize(
-    "call",
-    [
-        lambda c: c.chat.completions.parse(model="litellm_proxy/m", messages=HI),
-        lambda c: c.chat.completions.stream(model="litellm_proxy/m", messages=HI),
-        lambda c: c.responses.parse(model="litellm_proxy/m", input="hi"),
-        lambda c: c.responses.stream(model="litellm_proxy/m", input="hi"),
-        lambda c: c.chat.completions.with_raw_response.create(model="litellm_proxy/m", messages=HI),
-        lambda c: c.chat.completions.with_streaming_response.create(model="litellm_proxy/m", messages=HI),
-    ],
-    ids=["chat.parse", "chat.stream", "responses.parse", "responses.stream", "raw", "streaming_response"],
-)
-def test_methods_that_cannot_be_routed_refuse_rather_than_send_to_openai(
-    call: Callable[[openai.OpenAI], Any], client: openai.OpenAI, openai_server: FakeProxy, gateway: FakeProxy
-) -> None:
-    shim.patch_openai()
-    with pytest.raises(shim.RouteError, match="patch_openai"):
-        _enter(call(client))
-    assert openai_server.requests == gateway.requests == []
 
 
 def test_a_second_patch_does_nothing(client: openai.OpenAI, gateway: FakeProxy) -> None:
