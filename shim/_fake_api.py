@@ -214,7 +214,8 @@ def _image_upload(request: RecordedRequest, delay: float) -> Reply:
 def _moderations(body: dict[str, Any], _delay: float) -> Reply:
     raw = body["input"]
     inputs: list[Any] = [raw] if isinstance(raw, str) else list(raw)
-    result: dict[str, Any] = {"flagged": False, "categories": {}, "category_scores": {}, "category_applied_input_types": {}}
+    result: dict[str, Any] = {"flagged": False, "categories": {}, "category_scores": {}}
+    result["category_applied_input_types"] = {}
     payload = {"id": "modr-" + uuid.uuid4().hex[:8], "model": body.get("model", "omni-moderation-latest")}
     return _json(200, {**payload, "results": [result for _ in inputs]})
 
