@@ -251,7 +251,7 @@ def _responses(body: dict[str, Any], chunk_delay: float) -> Reply:
     return _json(200, response)
 
 
-def _response_object(body: dict[str, Any], text: str, status: str) -> dict[str, Any]:
+def _response_object(body: dict[str, Any], text: str, status: str, response_id: str = "") -> dict[str, Any]:
     message: dict[str, Any] = {
         "id": "msg_1",
         "type": "message",
@@ -261,7 +261,7 @@ def _response_object(body: dict[str, Any], text: str, status: str) -> dict[str, 
     }
     words = len(text.split())
     return {
-        "id": "resp_" + uuid.uuid4().hex[:8],
+        "id": response_id or "resp_" + uuid.uuid4().hex[:8],
         "object": "response",
         "created_at": int(time.time()),
         "model": body["model"],
@@ -275,11 +275,18 @@ def _response_object(body: dict[str, Any], text: str, status: str) -> dict[str, 
 
 
 def _response_events(body: dict[str, Any], text: str, chunk_delay: float) -> Iterator[bytes]:
+    response_id = "resp_" + uuid.uuid4().hex[:8]  # one response, from created to completed
+    created = _response_object(body, "", "in_progress", response_id)
+    item: dict[str, Any] = created["output"].pop()  # announced next, as the SDK's stream manager expects
+    yield _named("response.created", {"type": "response.created", "sequence_number": 0, "response": created})
     yield _named(
-        "response.created",
-        {"type": "response.created", "sequence_number": 0, "response": _response_object(body, "", "in_progress")},
+        "response.output_item.added",
+        {"type": "response.output_item.added", "sequence_number": 1, "output_index": 0, "item": item},
     )
-    for number, piece in enumerate(_pieces(text), start=1):
+    part: dict[str, Any] = {"type": "output_text", "text": "", "annotations": []}
+    added = {"type": "response.content_part.added", "sequence_number": 2, "item_id": "msg_1", "output_index": 0}
+    yield _named("response.content_part.added", {**added, "content_index": 0, "part": part})
+    for number, piece in enumerate(_pieces(text), start=3):
         delta: dict[str, Any] = {
             "type": "response.output_text.delta",
             "sequence_number": number,
@@ -292,7 +299,11 @@ def _response_events(body: dict[str, Any], text: str, chunk_delay: float) -> Ite
         yield _named("response.output_text.delta", delta)
         if chunk_delay:
             time.sleep(chunk_delay)
-    done = {"type": "response.completed", "sequence_number": 99, "response": _response_object(body, text, "completed")}
+    done = {
+        "type": "response.completed",
+        "sequence_number": 99,
+        "response": _response_object(body, text, "completed", response_id),
+    }
     yield _named("response.completed", done)
 
 
