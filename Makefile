@@ -13,9 +13,10 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e .
 	touch $@
 
-# `compat` brings a real LiteLLM proxy for tests/proxy (about 1.5 min to install); `make demo` stays light.
+# `compat` brings a real LiteLLM proxy for tests/proxy (about 1.5 min to install), `ecosystem` langchain-openai
+# for the framework tests through it; `make demo` stays light.
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q -e '.[test,compat]'
+	$(BIN)/python -m pip install -q -e '.[test,compat,ecosystem]'
 	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
@@ -25,7 +26,8 @@ demo: install
 	$(BIN)/shim demo
 
 examples: install
-	@for example in quickstart chat streaming embeddings images transcription speech rerank responses async_batch; do \
+	@for example in quickstart chat streaming embeddings images transcription speech rerank responses async_batch \
+		patch_openai gateway_client; do \
 		echo "== examples/$$example.py"; $(BIN)/python examples/$$example.py || exit 1; done
 
 lint: install-test

@@ -432,7 +432,7 @@ def test_the_example_runs(tmp_path: Path) -> None:
     example = Path(__file__).parent.parent / "examples" / "patch_openai.py"
     result = _run([str(example)], {}, tmp_path)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.count("echo: Hello, how are you?") == 3
+    assert result.stdout.count("echo: Hello, how are you?") == 4
 
 
 # --- Every method the patch routes, generated from its own enumeration of the installed SDK -------------------
