@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo examples test lint typecheck pytest install install-test clean bench soak reliability-report
+.PHONY: demo examples test lint typecheck pytest ecosystem install install-test clean bench soak reliability-report
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +25,8 @@ demo: install
 	$(BIN)/shim demo
 
 examples: install
-	@for example in quickstart chat streaming embeddings images transcription speech rerank responses async_batch; do \
+	@for example in quickstart chat streaming embeddings images transcription speech rerank responses async_batch \
+		patch_openai gateway_client; do \
 		echo "== examples/$$example.py"; $(BIN)/python examples/$$example.py || exit 1; done
 
 lint: install-test
@@ -38,7 +39,20 @@ typecheck: install-test
 pytest: install-test
 	$(BIN)/python -m pytest
 
-test: lint typecheck pytest
+# Frameworks built on the openai SDK (langchain-openai), unchanged, through patch_openai() and a real proxy. Their
+# own venv: they bring `tenacity`, which switches on LiteLLM's retry layer and so changes what the differential
+# run behind compat_matrix.md observes.
+ECO_VENV := .venv-ecosystem
+$(ECO_VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(ECO_VENV)
+	$(ECO_VENV)/bin/python -m pip install -q --upgrade pip
+	$(ECO_VENV)/bin/python -m pip install -q -e '.[test,compat,ecosystem]'
+	touch $@
+
+ecosystem: $(ECO_VENV)/.installed
+	$(ECO_VENV)/bin/python -m pytest tests/proxy/test_patch_proxy.py
+
+test: lint typecheck pytest ecosystem
 
 # The reliability suite runs in `make test`; these rerun it alone and rewrite RELIABILITY.md from its figures.
 reliability-report: install-test
@@ -53,4 +67,4 @@ bench: install
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV)
+	rm -rf $(VENV) $(ECO_VENV)

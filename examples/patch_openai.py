@@ -33,6 +33,9 @@ def existing_code(client: OpenAI) -> None:
                 print(chunk.choices[0].delta.content or "", end="", flush=True)
     print()
 
+    raw = client.chat.completions.with_raw_response.create(model=GATEWAY_MODEL, messages=messages)
+    print("gateway, raw:      ", raw.parse().choices[0].message.content, f"({raw.headers.get('x-litellm-model-id')})")
+
     response = client.chat.completions.create(model="gpt-4o-mini", messages=messages)
     print("openai:           ", response.choices[0].message.content)
 

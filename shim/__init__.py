@@ -53,6 +53,7 @@ if TYPE_CHECKING:
         rerank,
         responses,
     )
+    from shim._gateway import AsyncOpenAI, OpenAI
     from shim._request import CACHE as client_cache
     from shim._streaming import AsyncCustomStreamWrapper, CustomStreamWrapper
     from shim.patch import patch_openai, unpatch_openai
@@ -88,6 +89,7 @@ _PUBLIC: dict[str, tuple[str, ...]] = {
     "shim._streaming": ("CustomStreamWrapper", "AsyncCustomStreamWrapper"),
     "shim._builder": ("stream_chunk_builder",),
     "shim.patch": ("patch_openai", "unpatch_openai"),
+    "shim._gateway": ("OpenAI", "AsyncOpenAI"),
     "shim.types": (
         "BinaryResponse",
         "EmbeddingResponse",
@@ -155,6 +157,7 @@ __all__ = [
     "APIError",
     "APIResponseValidationError",
     "AsyncCustomStreamWrapper",
+    "AsyncOpenAI",
     "AuthenticationError",
     "BadGatewayError",
     "BadRequestError",
@@ -170,6 +173,7 @@ __all__ = [
     "ModelResponse",
     "ModelResponseStream",
     "NotFoundError",
+    "OpenAI",
     "PermissionDeniedError",
     "RateLimitError",
     "RerankResponse",

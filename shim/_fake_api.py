@@ -199,6 +199,27 @@ def _transcriptions(request: RecordedRequest, _delay: float) -> Reply:
     return _json(200, payload)
 
 
+def _translations(request: RecordedRequest, delay: float) -> Reply:
+    return _transcriptions(request, delay)  # the same form; the fake "translates" by transcribing
+
+
+def _image_upload(request: RecordedRequest, delay: float) -> Reply:
+    """images.edit / images.create_variation: a multipart upload, answered like a generation."""
+    form = request.form
+    return _images(
+        {"prompt": form.get("prompt", ""), "n": form.get("n"), "response_format": form.get("response_format")}, delay
+    )
+
+
+def _moderations(body: dict[str, Any], _delay: float) -> Reply:
+    raw = body["input"]
+    inputs: list[Any] = [raw] if isinstance(raw, str) else list(raw)
+    result: dict[str, Any] = {"flagged": False, "categories": {}, "category_scores": {}}
+    result["category_applied_input_types"] = {}
+    payload = {"id": "modr-" + uuid.uuid4().hex[:8], "model": body.get("model", "omni-moderation-latest")}
+    return _json(200, {**payload, "results": [result for _ in inputs]})
+
+
 def _speech(body: dict[str, Any], chunk_delay: float) -> Reply:
     audio = b"ID3" + (body["input"].encode() * 64)
     return Reply(200, audio, "audio/mpeg")
@@ -230,7 +251,7 @@ def _responses(body: dict[str, Any], chunk_delay: float) -> Reply:
     return _json(200, response)
 
 
-def _response_object(body: dict[str, Any], text: str, status: str) -> dict[str, Any]:
+def _response_object(body: dict[str, Any], text: str, status: str, response_id: str = "") -> dict[str, Any]:
     message: dict[str, Any] = {
         "id": "msg_1",
         "type": "message",
@@ -240,7 +261,7 @@ def _response_object(body: dict[str, Any], text: str, status: str) -> dict[str, 
     }
     words = len(text.split())
     return {
-        "id": "resp_" + uuid.uuid4().hex[:8],
+        "id": response_id or "resp_" + uuid.uuid4().hex[:8],
         "object": "response",
         "created_at": int(time.time()),
         "model": body["model"],
@@ -254,11 +275,18 @@ def _response_object(body: dict[str, Any], text: str, status: str) -> dict[str, 
 
 
 def _response_events(body: dict[str, Any], text: str, chunk_delay: float) -> Iterator[bytes]:
+    response_id = "resp_" + uuid.uuid4().hex[:8]  # one response, from created to completed
+    created = _response_object(body, "", "in_progress", response_id)
+    item: dict[str, Any] = created["output"].pop()  # announced next, as the SDK's stream manager expects
+    yield _named("response.created", {"type": "response.created", "sequence_number": 0, "response": created})
     yield _named(
-        "response.created",
-        {"type": "response.created", "sequence_number": 0, "response": _response_object(body, "", "in_progress")},
+        "response.output_item.added",
+        {"type": "response.output_item.added", "sequence_number": 1, "output_index": 0, "item": item},
     )
-    for number, piece in enumerate(_pieces(text), start=1):
+    part: dict[str, Any] = {"type": "output_text", "text": "", "annotations": []}
+    added = {"type": "response.content_part.added", "sequence_number": 2, "item_id": "msg_1", "output_index": 0}
+    yield _named("response.content_part.added", {**added, "content_index": 0, "part": part})
+    for number, piece in enumerate(_pieces(text), start=3):
         delta: dict[str, Any] = {
             "type": "response.output_text.delta",
             "sequence_number": number,
@@ -271,7 +299,11 @@ def _response_events(body: dict[str, Any], text: str, chunk_delay: float) -> Ite
         yield _named("response.output_text.delta", delta)
         if chunk_delay:
             time.sleep(chunk_delay)
-    done = {"type": "response.completed", "sequence_number": 99, "response": _response_object(body, text, "completed")}
+    done = {
+        "type": "response.completed",
+        "sequence_number": 99,
+        "response": _response_object(body, text, "completed", response_id),
+    }
     yield _named("response.completed", done)
 
 
@@ -286,7 +318,7 @@ def _models(_body: dict[str, Any], _delay: float) -> Reply:
     )
 
 
-_RAW_HANDLERS = {_transcriptions}
+_RAW_HANDLERS = {_transcriptions, _translations, _image_upload}
 
 _ROUTES: dict[tuple[str, str], Callable[[Any, float], Reply]] = {
     ("POST", "/chat/completions"): _chat,
@@ -294,6 +326,10 @@ _ROUTES: dict[tuple[str, str], Callable[[Any, float], Reply]] = {
     ("POST", "/embeddings"): _embeddings,
     ("POST", "/images/generations"): _images,
     ("POST", "/audio/transcriptions"): _transcriptions,
+    ("POST", "/audio/translations"): _translations,
+    ("POST", "/images/edits"): _image_upload,
+    ("POST", "/images/variations"): _image_upload,
+    ("POST", "/moderations"): _moderations,
     ("POST", "/audio/speech"): _speech,
     ("POST", "/rerank"): _rerank,
     ("POST", "/v2/rerank"): _rerank,

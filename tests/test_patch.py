@@ -18,41 +18,39 @@ from typing import Any
 import openai
 import pytest
 import wrapt
-from openai.types import Completion, CreateEmbeddingResponse, ImagesResponse
+from openai.lib.streaming.chat import ContentDeltaEvent
+from openai.types import Completion, CreateEmbeddingResponse, ImagesResponse, ModerationCreateResponse
 from openai.types.audio import Transcription
-from openai.types.chat import ChatCompletion, ChatCompletionChunk
+from openai.types.chat import ChatCompletion, ChatCompletionChunk, ParsedChatCompletion
 from openai.types.responses import Response, ResponseTextDeltaEvent
+from pydantic import BaseModel
 
 import shim
 from shim.testing import FakeProxy
+from tests._sdk_calls import arguments, bound, call_async, call_sync, method_names
 from tests.conftest import HI
 
 OPENAI_KEY = "sk-openai-user"
 
 
 def _resource_methods() -> list[tuple[type, str]]:
-    import openai.resources.audio.speech as speech
-    import openai.resources.audio.transcriptions as transcriptions
-    import openai.resources.chat.completions as chat
-    import openai.resources.completions as text
-    import openai.resources.embeddings as embeddings
-    import openai.resources.images as images
-    import openai.resources.responses as responses
+    """Every (class, method) of the installed SDK that takes a `model`, found as the patch finds them."""
+    import inspect
+    import pkgutil
 
-    pairs: list[tuple[Any, list[str]]] = [
-        (chat.Completions, ["create", "parse", "stream"]),
-        (text.Completions, ["create"]),
-        (embeddings.Embeddings, ["create"]),
-        (images.Images, ["generate"]),
-        (speech.Speech, ["create"]),
-        (transcriptions.Transcriptions, ["create"]),
-        (responses.Responses, ["create", "parse", "stream"]),
-    ]
-    result: list[tuple[type, str]] = []
-    for cls, names in pairs:
-        async_cls = getattr(sys.modules[cls.__module__], "Async" + cls.__name__)
-        result += [(owner, name) for owner in (cls, async_cls) for name in names]
-    return result
+    import openai.resources
+
+    found: list[tuple[type, str]] = []
+    for info in pkgutil.walk_packages(openai.resources.__path__, "openai.resources."):
+        module = sys.modules.get(info.name) or __import__(info.name, fromlist=["_"])
+        for cls in vars(module).values():
+            if isinstance(cls, type) and cls.__module__ == info.name and "with_raw_response" in vars(cls):
+                found += [
+                    (cls, name)
+                    for name, fn in vars(cls).items()
+                    if not name.startswith("_") and callable(fn) and "model" in inspect.signature(fn).parameters
+                ]
+    return found
 
 
 @pytest.fixture(autouse=True)
@@ -261,32 +259,6 @@ def test_no_gateway_configured_raises_before_anything_is_sent(
     assert openai_server.requests == proxy.requests == []
 
 
-def _enter(result: Any) -> None:
-    with result:  # with_streaming_response only sends on entering
-        pass
-
-
-@pytest.mark.parametrize(
-    "call",
-    [
-        lambda c: c.chat.completions.parse(model="litellm_proxy/m", messages=HI),
-        lambda c: c.chat.completions.stream(model="litellm_proxy/m", messages=HI),
-        lambda c: c.responses.parse(model="litellm_proxy/m", input="hi"),
-        lambda c: c.responses.stream(model="litellm_proxy/m", input="hi"),
-        lambda c: c.chat.completions.with_raw_response.create(model="litellm_proxy/m", messages=HI),
-        lambda c: c.chat.completions.with_streaming_response.create(model="litellm_proxy/m", messages=HI),
-    ],
-    ids=["chat.parse", "chat.stream", "responses.parse", "responses.stream", "raw", "streaming_response"],
-)
-def test_methods_that_cannot_be_routed_refuse_rather_than_send_to_openai(
-    call: Callable[[openai.OpenAI], Any], client: openai.OpenAI, openai_server: FakeProxy, gateway: FakeProxy
-) -> None:
-    shim.patch_openai()
-    with pytest.raises(shim.RouteError, match="patch_openai"):
-        _enter(call(client))
-    assert openai_server.requests == gateway.requests == []
-
-
 def test_a_second_patch_does_nothing(client: openai.OpenAI, gateway: FakeProxy) -> None:
     from openai.resources.chat.completions import Completions
 
@@ -460,4 +432,235 @@ def test_the_example_runs(tmp_path: Path) -> None:
     example = Path(__file__).parent.parent / "examples" / "patch_openai.py"
     result = _run([str(example)], {}, tmp_path)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.count("echo: Hello, how are you?") == 3
+    assert result.stdout.count("echo: Hello, how are you?") == 4
+
+
+# --- Every method the patch routes, generated from its own enumeration of the installed SDK -------------------
+
+ROUTED = method_names()
+VARIANTS = ["", "with_raw_response", "with_streaming_response"]
+# openai warns when a deprecated resource (assistants, threads, translations, ...) is called: its own behaviour.
+sdk_deprecations = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+def _sent_models(request: Any) -> list[str]:
+    """Where a request carries its model: the JSON body, the multipart form, or the path (`/models/<name>`)."""
+    if request.path.startswith("/models/"):
+        return [request.path.removeprefix("/models/")]
+    if request.headers.get("content-type", "").startswith("multipart/"):
+        return [request.form.get("model", "")]
+    body = request.json if request.body[:1] == b"{" else {}
+    return [body["model"]] if "model" in body else []
+
+
+def assert_routed(openai_server: FakeProxy, gateway: FakeProxy) -> None:
+    """The gateway got the call, with its key and the bare model; the user's OpenAI got nothing."""
+    assert openai_server.requests == []
+    assert gateway.requests
+    assert all(r.api_key == gateway.api_key for r in gateway.requests)
+    assert {m for r in gateway.requests for m in _sent_models(r)} <= {"gw-model"}
+
+
+def test_every_model_method_of_the_installed_sdk_is_routed() -> None:
+    handle = shim.patch_openai()
+    assert set(ROUTED) <= set(handle.patched)
+    promised = {"chat.completions.parse", "chat.completions.stream", "images.edit", "images.create_variation"}
+    promised |= {"audio.translations.create", "moderations.create", "responses.parse", "responses.stream"}
+    assert promised <= set(ROUTED)
+
+
+@sdk_deprecations
+@pytest.mark.parametrize("variant", VARIANTS, ids=["plain", "raw", "streaming"])
+@pytest.mark.parametrize("name", ROUTED)
+def test_every_routed_method_reaches_only_the_gateway(
+    name: str, variant: str, client: openai.OpenAI, openai_server: FakeProxy, gateway: FakeProxy
+) -> None:
+    shim.patch_openai()
+    function = bound(client, name, variant)
+    if function is None:
+        pytest.skip(f"openai has no {variant}.{name}")
+    call_sync(function, arguments(function, "litellm_proxy/gw-model"))
+    assert_routed(openai_server, gateway)
+
+
+@sdk_deprecations
+@pytest.mark.parametrize("variant", VARIANTS, ids=["plain", "raw", "streaming"])
+@pytest.mark.parametrize("name", ROUTED)
+async def test_every_async_routed_method_reaches_only_the_gateway(
+    name: str, variant: str, aclient: openai.AsyncOpenAI, openai_server: FakeProxy, gateway: FakeProxy
+) -> None:
+    shim.patch_openai()
+    function = bound(aclient, name, variant)
+    if function is None:
+        pytest.skip(f"openai has no {variant}.{name}")
+    await call_async(function, arguments(function, "litellm_proxy/gw-model"))
+    assert_routed(openai_server, gateway)
+
+
+def test_a_model_given_positionally_is_routed(
+    client: openai.OpenAI, openai_server: FakeProxy, gateway: FakeProxy
+) -> None:
+    shim.patch_openai()
+    with pytest.raises(openai.NotFoundError):  # FakeProxy lists models but does not serve one by name
+        client.models.retrieve("litellm_proxy/gw-model")
+    assert [(r.method, r.path) for r in gateway.requests] == [("GET", "/models/gw-model")]
+    assert_routed(openai_server, gateway)
+
+
+# --- The SDK's own behaviour on routed calls ------------------------------------------------------------------
+
+
+class Answer(BaseModel):
+    text: str
+
+
+def _json_answer(gateway: FakeProxy, *, stream: bool = False) -> None:
+    """Script the gateway to answer a chat call with a JSON object (the fake echoes otherwise)."""
+    content = Answer(text="hi").model_dump_json()
+    message = {"role": "assistant", "content": content}
+    gateway.respond(body={
+        "id": "chatcmpl-1", "object": "chat.completion", "created": 0, "model": "gw-model",
+        "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
+        "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+    })  # fmt: skip
+
+
+def test_parse_returns_the_sdks_parsed_completion(
+    client: openai.OpenAI, openai_server: FakeProxy, gateway: FakeProxy
+) -> None:
+    shim.patch_openai()
+    _json_answer(gateway)
+    result = client.chat.completions.parse(model="litellm_proxy/gw-model", messages=HI, response_format=Answer)
+    assert isinstance(result, ParsedChatCompletion)
+    assert result.choices[0].message.parsed == Answer(text="hi")
+    assert gateway.requests[0].json["response_format"]["type"] == "json_schema"
+    assert_routed(openai_server, gateway)
+
+
+async def test_async_parse_and_raw_parse(
+    aclient: openai.AsyncOpenAI, openai_server: FakeProxy, gateway: FakeProxy
+) -> None:
+    shim.patch_openai()
+    _json_answer(gateway)
+    result = await aclient.chat.completions.parse(model="litellm_proxy/gw-model", messages=HI, response_format=Answer)
+    assert result.choices[0].message.parsed == Answer(text="hi")
+    _json_answer(gateway)
+    raw = await aclient.chat.completions.with_raw_response.parse(
+        model="litellm_proxy/gw-model", messages=HI, response_format=Answer
+    )
+    assert raw.headers["x-litellm-model-id"] == "fake-deployment-1"
+    assert raw.parse().choices[0].message.parsed == Answer(text="hi")
+    assert_routed(openai_server, gateway)
+
+
+def test_chat_stream_manager_yields_the_sdks_events(
+    client: openai.OpenAI, openai_server: FakeProxy, gateway: FakeProxy
+) -> None:
+    shim.patch_openai()
+    with client.chat.completions.stream(model="litellm_proxy/gw-model", messages=HI) as stream:
+        events = list(stream)
+        final = stream.get_final_completion()
+    assert any(isinstance(e, ContentDeltaEvent) for e in events)
+    assert final.choices[0].message.content == "echo: hello world"
+    assert_routed(openai_server, gateway)
+
+
+async def test_async_responses_stream_manager_yields_the_sdks_events(
+    aclient: openai.AsyncOpenAI, openai_server: FakeProxy, gateway: FakeProxy
+) -> None:
+    shim.patch_openai()
+    async with aclient.responses.stream(model="litellm_proxy/gw-model", input="hi") as stream:
+        deltas = [e.delta async for e in stream if isinstance(e, ResponseTextDeltaEvent)]
+        final = await stream.get_final_response()
+    assert "".join(deltas) == final.output_text == "echo: hi"
+    assert_routed(openai_server, gateway)
+
+
+def test_responses_stream_and_parse(client: openai.OpenAI, openai_server: FakeProxy, gateway: FakeProxy) -> None:
+    shim.patch_openai()
+    with client.responses.stream(model="litellm_proxy/gw-model", input="hi") as stream:
+        assert stream.get_final_response().output_text == "echo: hi"
+    parsed = client.responses.parse(model="litellm_proxy/gw-model", input="hi")
+    assert parsed.output_text == "echo: hi"
+    assert_routed(openai_server, gateway)
+
+
+def test_with_raw_response_gives_headers_and_parse(
+    client: openai.OpenAI, openai_server: FakeProxy, gateway: FakeProxy
+) -> None:
+    shim.patch_openai()
+    raw = client.chat.completions.with_raw_response.create(model="litellm_proxy/gw-model", messages=HI)
+    assert raw.headers["x-litellm-model-id"] == "fake-deployment-1"
+    completion = raw.parse()
+    assert isinstance(completion, ChatCompletion)
+    assert completion.choices[0].message.content == "echo: hello world"
+    with client.responses.with_streaming_response.create(model="litellm_proxy/gw-model", input="hi") as streamed:
+        assert streamed.headers["x-litellm-call-id"]
+        assert streamed.parse().output_text == "echo: hi"
+    assert_routed(openai_server, gateway)
+
+
+def test_multipart_and_moderation_results_are_the_sdks_types(
+    client: openai.OpenAI, openai_server: FakeProxy, gateway: FakeProxy
+) -> None:
+    shim.patch_openai()
+    edit = client.images.edit(model="litellm_proxy/gw-model", image=("a.png", b"PNG"), prompt="a hat")
+    assert isinstance(edit, ImagesResponse)
+    with pytest.warns(
+        DeprecationWarning, match="deprecated"
+    ):  # openai's own warning: translations are deprecated in this release
+        translation = client.audio.translations.create(model="litellm_proxy/gw-model", file=("a.wav", b"RIFF"))
+    assert translation.text == "transcribed 4 bytes of a.wav"
+    moderation = client.moderations.create(model="litellm_proxy/gw-model", input="hi")
+    assert isinstance(moderation, ModerationCreateResponse)
+    assert moderation.results[0].flagged is False
+    assert_routed(openai_server, gateway)
+
+
+def test_sdk_errors_come_from_the_gateway(client: openai.OpenAI, openai_server: FakeProxy, gateway: FakeProxy) -> None:
+    shim.patch_openai()
+    gateway.respond(400)
+    with pytest.raises(openai.BadRequestError) as caught:
+        client.chat.completions.with_raw_response.create(model="litellm_proxy/gw-model", messages=HI)
+    assert caught.value.response.request.url.host == "127.0.0.1"
+    assert OPENAI_KEY not in str(caught.value)
+    assert_routed(openai_server, gateway)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda c: c.chat.completions.create(model="litellm_proxy/gw-model", messages=HI),
+        lambda c: c.chat.completions.with_raw_response.create(model="litellm_proxy/gw-model", messages=HI),
+        lambda c: c.chat.completions.parse(model="litellm_proxy/gw-model", messages=HI),
+    ],
+    ids=["fast", "raw", "parse"],
+)
+@pytest.mark.parametrize(("retries", "attempts"), [(0, 1), (1, 2)])
+def test_with_options_retries_and_per_call_options_are_honoured(
+    call: Callable[[openai.OpenAI], Any], retries: int, attempts: int, openai_server: FakeProxy, gateway: FakeProxy
+) -> None:
+    shim.patch_openai()
+    user = openai.OpenAI(
+        base_url=openai_server.url, api_key=OPENAI_KEY, default_headers={"x-user-default": "mine"}, max_retries=5
+    )
+    gateway.respond(503, headers={"retry-after": "0"}, times=attempts)
+    with user, pytest.raises(openai.InternalServerError):
+        call(user.with_options(max_retries=retries, timeout=20))
+    assert len(gateway.requests) == attempts
+    assert all("x-user-default" not in r.headers for r in gateway.requests)
+    assert_routed(openai_server, gateway)
+
+
+def test_per_call_extra_options_reach_the_gateway_on_the_sdk_path(
+    client: openai.OpenAI, openai_server: FakeProxy, gateway: FakeProxy
+) -> None:
+    shim.patch_openai()
+    client.chat.completions.with_raw_response.create(
+        model="litellm_proxy/gw-model", messages=HI, extra_headers={"x-trace": "t-1"},
+        extra_body={"metadata": {"tags": ["a"]}}, extra_query={"debug": "1"}, timeout=30,
+    )  # fmt: skip
+    sent = gateway.requests[0]
+    assert sent.headers["x-trace"] == "t-1"
+    assert sent.json["metadata"] == {"tags": ["a"]}
+    assert_routed(openai_server, gateway)

@@ -130,8 +130,17 @@ def chat(call: Call) -> Reply:
     answer = "echo: " + last_user_text(messages)
     if call.body.get("stream"):
         return chat_stream(call, answer, chat_prompt_tokens(messages))
-    message: Json = {"role": "assistant", "content": answer, "refusal": None}
-    choice: Json = {"index": 0, "message": message, "logprobs": None, "finish_reason": "stop"}
+    message: Json = {"role": "assistant", "content": structured(call.body, answer), "refusal": None}
+    tools = [as_json(t) for t in as_list(call.body.get("tools"))]
+    finish = "stop"
+    if tools and messages[-1].get("role") == "user" and call.body.get("tool_choice") != "none":
+        function = as_json(tools[0].get("function"))
+        arguments = json.dumps(fill(as_json(function.get("parameters")), answer))
+        call_id = short_id("call_", call)
+        message |= {"content": None, "tool_calls": [{"id": call_id, "type": "function", "function": {
+            "name": function.get("name"), "arguments": arguments}}]}  # fmt: skip
+        finish = "tool_calls"
+    choice: Json = {"index": 0, "message": message, "logprobs": None, "finish_reason": finish}
     return json_reply(
         {
             "id": short_id("chatcmpl-", call),
@@ -143,6 +152,23 @@ def chat(call: Call) -> Reply:
             "usage": usage(chat_prompt_tokens(messages), tokens(answer)),
         }
     )
+
+
+def structured(body: Json, answer: str) -> str:
+    """The answer as JSON when a response_format asks for it (filled from its schema), else as text."""
+    response_format = as_json(body.get("response_format"))
+    if response_format.get("type") == "json_schema":
+        return json.dumps(fill(as_json(as_json(response_format.get("json_schema")).get("schema")), answer))
+    if response_format.get("type") == "json_object":
+        return json.dumps({"text": answer})
+    return answer
+
+
+def fill(schema: Json, text: str) -> Json:
+    """An object matching a JSON schema's properties: strings get the text, other types a plain value."""
+    values: dict[str, object] = {"string": text, "integer": 1, "number": 1.0, "boolean": True}
+    properties = as_json(schema.get("properties"))
+    return {name: values.get(str(as_json(spec).get("type"))) for name, spec in properties.items()}
 
 
 def chat_stream(call: Call, answer: str, prompt_tokens: int) -> Reply:

@@ -1,0 +1,203 @@
+"""`shim.OpenAI` / `shim.AsyncOpenAI`: the openai SDK's own clients, pointed at the gateway.
+
+Modelled on openai's `lib/azure.py`, which re-targets the same classes at Azure: the base URL and key come from the
+shim's configuration chain instead of OpenAI's variables, and one request hook (the public `request()`, through
+which every resource method of the SDK sends) rewrites a `litellm_proxy/<name>` model to `<name>`. Everything else
+(files, batches, parse, stream helpers, raw responses, errors) is the SDK's own behaviour.
+
+The connection pool is the shim's one pool per gateway (`shim.client_cache`): a client is a key and some options,
+not a pool, so closing one leaves the pool to the cache (`shim.close()` / `await shim.aclose()`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from collections.abc import Mapping
+from typing import Any
+
+import httpx2
+import openai
+
+from shim._clients import auth_headers, isolation_headers
+from shim._router import PREFIX, Settings, resolve_api_key, resolve_base_url
+
+__all__ = ["AsyncOpenAI", "OpenAI", "gateway_route", "strip_prefix"]
+
+# `models.retrieve("litellm_proxy/x")` puts the model in the path, percent-encoded.
+_MODEL_PATH = "/models/" + PREFIX.replace("/", "%2F")
+
+
+def strip_prefix(model: object) -> object:
+    """`litellm_proxy/<name>` as `<name>`; anything else as it is."""
+    return model[len(PREFIX) :] if isinstance(model, str) and model.startswith(PREFIX) else model
+
+
+def gateway_route(api_key: object = None, base_url: object = None) -> tuple[str, str]:
+    """The gateway's (base URL, key): argument > `shim.api_base`/`shim.api_key` > LITELLM_PROXY_API_BASE/_KEY.
+
+    Raises `ConfigError` when either is missing; OpenAI's own variables are never read.
+    """
+    package = sys.modules["shim"]
+    settings = Settings(api_base=getattr(package, "api_base", None), api_key=getattr(package, "api_key", None))
+    base = resolve_base_url(str(base_url) if isinstance(base_url, httpx2.URL) else base_url, settings, os.environ)
+    return base, resolve_api_key(api_key, settings, os.environ)
+
+
+def _wire_options(options: Any) -> Any:
+    """The request options with a `litellm_proxy/` model stripped, in the body (JSON or multipart) or the path."""
+    body = options.json_data
+    if isinstance(body, Mapping) and "model" in body:
+        fields: Mapping[str, Any] = body  # pyright: ignore[reportUnknownVariableType]
+        options.json_data = {**fields, "model": strip_prefix(fields["model"])}
+    url = options.url
+    if isinstance(url, str) and url.startswith(_MODEL_PATH):
+        options.url = "/models/" + url[len(_MODEL_PATH) :]
+    return options
+
+
+def _headers(api_key: str, default_headers: Mapping[str, str] | None) -> dict[str, str]:
+    # OpenAI's environment (org, project, OPENAI_CUSTOM_HEADERS) stays away; the gateway key is this client's.
+    return {**isolation_headers(), **(default_headers or {}), **auth_headers(api_key)}
+
+
+def _pool(client: openai.OpenAI | openai.AsyncOpenAI) -> Any:
+    # The openai client exposes no public accessor for its HTTP client; `copy()` itself reads `_client`.
+    return client._client  # pyright: ignore[reportPrivateUsage]
+
+
+class OpenAI(openai.OpenAI):
+    """An `openai.OpenAI` for the LiteLLM gateway: every resource of the SDK, with the gateway's URL and key.
+
+    Args:
+        api_key: the gateway key; default `shim.api_key`, then LITELLM_PROXY_API_KEY (never OPENAI_API_KEY).
+        base_url: the gateway's URL (alias `api_base`); default `shim.api_base`, then LITELLM_PROXY_API_BASE.
+        timeout, max_retries, default_headers, default_query, websocket_base_url: as for `openai.OpenAI`.
+        http_client: your own pool; by default the shim's shared pool for this gateway.
+
+    A model given as `litellm_proxy/<name>` is sent as `<name>`. Raises `shim.ConfigError` before any I/O when
+    the gateway's URL or key is missing. OpenAI-only options (`organization`, `project`, `admin_api_key`, ...)
+    are accepted, as `with_options()` passes them on, and never sent to the gateway.
+
+    Example:
+        >>> client = shim.OpenAI()  # LITELLM_PROXY_API_BASE / LITELLM_PROXY_API_KEY
+        >>> client.chat.completions.parse(model="litellm_proxy/gpt-4o", messages=msgs, response_format=Answer)
+    """
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        base_url: str | httpx2.URL | None = None,
+        api_base: str | None = None,
+        timeout: float | openai.Timeout | openai.NotGiven | None = openai.NOT_GIVEN,
+        max_retries: int = openai.DEFAULT_MAX_RETRIES,
+        default_headers: Mapping[str, str] | None = None,
+        default_query: Mapping[str, object] | None = None,
+        http_client: httpx2.Client | None = None,
+        websocket_base_url: str | httpx2.URL | None = None,
+        **openai_only: object,
+    ) -> None:
+        base, key = gateway_route(api_key, base_url or api_base)
+        shared = openai_client_for(base)
+        pool = http_client or _pool(shared)
+        super().__init__(
+            api_key=key,
+            admin_api_key=key,  # else OPENAI_ADMIN_KEY would be read, and sent to the gateway
+            base_url=base,
+            websocket_base_url=websocket_base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=_headers(key, default_headers),
+            default_query=default_query,
+            http_client=pool,
+        )
+        del openai_only  # organization, project, webhook_secret, workload_identity, ... from `copy()`
+        # Holding the cached client keeps its pool open while this one lives; None: the pool is this client's own.
+        self._shim_shared = shared if pool is _pool(shared) else None
+
+    def __repr__(self) -> str:
+        return f"shim.OpenAI(base_url={str(self.base_url)!r})"
+
+    def request(self, cast_to: Any, options: Any, *args: Any, **kwargs: Any) -> Any:  # pyright: ignore[reportIncompatibleMethodOverride]
+        """Send one request (the SDK's hook for every resource method), with the model prefix stripped."""
+        return super().request(cast_to, _wire_options(options), *args, **kwargs)  # pyright: ignore[reportUnknownVariableType]
+
+    def close(self) -> None:
+        """Close the pool, unless it is the shim's shared one (then `shim.close()` does)."""
+        if self._shim_shared is None:
+            super().close()
+
+
+class AsyncOpenAI(openai.AsyncOpenAI):
+    """The async `shim.OpenAI`: an `openai.AsyncOpenAI` for the gateway.
+
+    Made inside a running event loop, it shares the shim's pool for that loop and gateway; made outside one, it
+    has its own pool (close it with `await client.close()`).
+
+    Example:
+        >>> client = shim.AsyncOpenAI(api_key="sk-tenant")
+        >>> await client.responses.create(model="litellm_proxy/gpt-4o", input="hi")
+    """
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        base_url: str | httpx2.URL | None = None,
+        api_base: str | None = None,
+        timeout: float | openai.Timeout | openai.NotGiven | None = openai.NOT_GIVEN,
+        max_retries: int = openai.DEFAULT_MAX_RETRIES,
+        default_headers: Mapping[str, str] | None = None,
+        default_query: Mapping[str, object] | None = None,
+        http_client: httpx2.AsyncClient | None = None,
+        websocket_base_url: str | httpx2.URL | None = None,
+        **openai_only: object,
+    ) -> None:
+        base, key = gateway_route(api_key, base_url or api_base)
+        shared = async_openai_client_for(base)
+        pool = http_client or (None if shared is None else _pool(shared))
+        super().__init__(
+            api_key=key,
+            admin_api_key=key,
+            base_url=base,
+            websocket_base_url=websocket_base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=_headers(key, default_headers),
+            default_query=default_query,
+            http_client=pool,
+        )
+        del openai_only
+        self._shim_shared = shared if shared is not None and pool is _pool(shared) else None
+
+    def __repr__(self) -> str:
+        return f"shim.AsyncOpenAI(base_url={str(self.base_url)!r})"
+
+    async def request(self, cast_to: Any, options: Any, *args: Any, **kwargs: Any) -> Any:  # pyright: ignore[reportIncompatibleMethodOverride]
+        """Send one request (the SDK's hook for every resource method), with the model prefix stripped."""
+        return await super().request(cast_to, _wire_options(options), *args, **kwargs)
+
+    async def close(self) -> None:
+        """Close the pool, unless it is the shim's shared one (then `shim.aclose()` does)."""
+        if self._shim_shared is None:
+            await super().close()
+
+
+def openai_client_for(base_url: str) -> openai.OpenAI:
+    """The shim's cached (keyless) client for this gateway."""
+    from shim import client_cache
+
+    return client_cache.sync_client(base_url)
+
+
+def async_openai_client_for(base_url: str) -> openai.AsyncOpenAI | None:
+    """The running loop's cached client for this gateway; None outside an event loop."""
+    from shim import client_cache
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+    return client_cache.async_client(base_url)
