@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import sys
 from collections.abc import Mapping
 from typing import Any
 
@@ -21,7 +20,7 @@ import httpx2
 import openai
 
 from shim._clients import auth_headers, isolation_headers
-from shim._router import PREFIX, Settings, resolve_api_key, resolve_base_url
+from shim._router import PREFIX, package_settings, resolve_api_key, resolve_base_url
 
 __all__ = ["AsyncOpenAI", "OpenAI", "gateway_route", "strip_prefix"]
 
@@ -39,8 +38,7 @@ def gateway_route(api_key: object = None, base_url: object = None) -> tuple[str,
 
     Raises `ConfigError` when either is missing; OpenAI's own variables are never read.
     """
-    package = sys.modules["shim"]
-    settings = Settings(api_base=getattr(package, "api_base", None), api_key=getattr(package, "api_key", None))
+    settings = package_settings()
     base = resolve_base_url(str(base_url) if isinstance(base_url, httpx2.URL) else base_url, settings, os.environ)
     return base, resolve_api_key(api_key, settings, os.environ)
 
