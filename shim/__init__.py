@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from shim import types
     from shim._audio import aspeech, atranscription, speech, transcription
     from shim._builder import stream_chunk_builder
+    from shim._callbacks import flush_callbacks
     from shim._chat import acompletion, atext_completion, completion, text_completion
     from shim._endpoints import (
         aembedding,
@@ -54,6 +55,7 @@ if TYPE_CHECKING:
     )
     from shim._request import CACHE as client_cache
     from shim._streaming import AsyncCustomStreamWrapper, CustomStreamWrapper
+    from shim.integrations.custom_logger import CustomLogger
     from shim.patch import patch_openai, unpatch_openai
     from shim.types import (
         BinaryResponse,
@@ -86,6 +88,8 @@ _PUBLIC: dict[str, tuple[str, ...]] = {
     "shim._audio": ("transcription", "atranscription", "speech", "aspeech"),
     "shim._streaming": ("CustomStreamWrapper", "AsyncCustomStreamWrapper"),
     "shim._builder": ("stream_chunk_builder",),
+    "shim._callbacks": ("flush_callbacks",),
+    "shim.integrations.custom_logger": ("CustomLogger",),
     "shim.patch": ("patch_openai", "unpatch_openai"),
     "shim.types": (
         "BinaryResponse",
@@ -114,6 +118,16 @@ api_key: str | None = None
 """The gateway key for every call that passes none (beats LITELLM_PROXY_API_KEY)."""
 use_litellm_proxy: bool = False
 """Send every model string to the gateway as it is, prefix or not."""
+
+# LiteLLM's callbacks (README "Observability"): functions called as LiteLLM calls them, and `CustomLogger` objects.
+input_callback: list[Any] = []
+"""Functions called with `kwargs` before each request."""
+success_callback: list[Any] = []
+"""Functions called `fn(kwargs, response, start_time, end_time)` after each successful call (a stream: at its end)."""
+failure_callback: list[Any] = []
+"""Functions called `fn(kwargs, None, start_time, end_time)` after each failed call (error: `kwargs["exception"]`)."""
+callbacks: list[Any] = []
+"""`CustomLogger` objects (or functions, as success and failure callbacks) for every call."""
 
 
 def close() -> None:
@@ -158,6 +172,7 @@ __all__ = [
     "ConflictError",
     "ContentPolicyViolationError",
     "ContextWindowExceededError",
+    "CustomLogger",
     "CustomStreamWrapper",
     "EmbeddingResponse",
     "ImageResponse",
@@ -188,17 +203,22 @@ __all__ = [
     "aspeech",
     "atext_completion",
     "atranscription",
+    "callbacks",
     "client_cache",
     "close",
     "completion",
     "embedding",
+    "failure_callback",
+    "flush_callbacks",
     "image_generation",
+    "input_callback",
     "models",
     "patch_openai",
     "rerank",
     "responses",
     "speech",
     "stream_chunk_builder",
+    "success_callback",
     "text_completion",
     "transcription",
     "types",

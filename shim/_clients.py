@@ -27,6 +27,8 @@ from typing import Generic, TypeVar, cast
 
 import openai
 
+from shim._observe import async_event_hooks, event_hooks
+
 DEFAULT_MAXSIZE = 64
 _ENV_CUSTOM_HEADERS = "OPENAI_CUSTOM_HEADERS"
 # What the shared clients are built with: never sent, because every request carries its tenant's key.
@@ -97,12 +99,13 @@ class _Gateways(Generic[ClientT]):
 
 def _sync_client(base_url: str) -> openai.OpenAI:
     # A gateway has no business redirecting a prompt elsewhere: a 3xx is an error, not a silent re-send.
-    pool = openai.DefaultHttpxClient(follow_redirects=False)
+    # The event hooks show each attempt (retries included) to an observed call's span; else one ContextVar read.
+    pool = openai.DefaultHttpxClient(follow_redirects=False, event_hooks=event_hooks())
     return openai.OpenAI(api_key=_NO_KEY, base_url=base_url, http_client=pool, default_headers=isolation_headers())
 
 
 def _async_client(base_url: str) -> openai.AsyncOpenAI:
-    pool = openai.DefaultAsyncHttpxClient(follow_redirects=False)
+    pool = openai.DefaultAsyncHttpxClient(follow_redirects=False, event_hooks=async_event_hooks())
     return openai.AsyncOpenAI(api_key=_NO_KEY, base_url=base_url, http_client=pool, default_headers=isolation_headers())
 
 
