@@ -45,7 +45,7 @@ OPERATIONS = {
 
 def observing(call: Call[Any, Any]) -> bool:
     """The one check on every call: is anything listening?"""
-    return bool(call.callbacks) or _OTEL in sys.modules or _callbacks.configured()
+    return bool(call.callbacks) or active()
 
 
 class Observation:
@@ -58,8 +58,8 @@ class Observation:
         model: str,
         body: Mapping[str, Any],
         base_url: str,
-        per_call: tuple[object, ...],
-        is_async: bool,
+        per_call: tuple[object, ...] = (),
+        is_async: bool = False,
     ) -> None:
         callbacks = _callbacks.Callbacks(per_call)  # refuses string callbacks before anything is sent
         self.log = (
@@ -124,54 +124,111 @@ class Observation:
 _CURRENT: ContextVar[Observation | None] = ContextVar("shim_observation", default=None)
 
 
-def _watch(call: Call[Any, Any], is_async: bool) -> tuple[Observation, Call[Any, Any]]:
-    observation = Observation(
+def active() -> bool:
+    """Whether anything listens to calls (package callbacks, or OpenTelemetry imported): the cheap check."""
+    return _OTEL in sys.modules or _callbacks.configured()
+
+
+def observe(call: Call[Any, Any], send: Callable[[Call[Any, Any], Observation], R]) -> R:
+    """Send `call` observed; `send` gets the observation to watch a stream with."""
+    observation = _observation(call, is_async=False)
+    return _sync(observation, lambda: send(_with_headers(call, observation.start()), observation), _streams(call))
+
+
+async def aobserve(call: Call[Any, Any], send: Callable[[Call[Any, Any], Observation], Awaitable[R]]) -> R:
+    """`observe` for the async sender."""
+    observation = _observation(call, is_async=True)
+    return await _async(
+        observation, lambda: send(_with_headers(call, observation.start()), observation), _streams(call)
+    )
+
+
+def observed_call(
+    send: Callable[[dict[str, str], Observation], R],
+    *,
+    path: str,
+    model: str,
+    body: Mapping[str, Any],
+    base_url: str,
+    stream: bool = False,
+) -> R:
+    """Observe a call sent by other means (the patched openai client, `shim.OpenAI`): callbacks, span, attempts.
+
+    `send(headers, observation)` must send the request with `headers` added (the trace context) through a client
+    from `shim._clients` (whose event hooks report each attempt), and return the result. For a stream
+    (`stream=True`), hand each chunk to `observation.chunk(chunk)` and call `observation.end(error)` once, with
+    None at its end, `GeneratorExit()` when closed early, or the error.
+
+    Example:
+        >>> if shim._observe.active():
+        ...     return shim._observe.observed_call(lambda headers, _: create(**kwargs, extra_headers=headers),
+        ...         path="chat/completions", model=kwargs["model"], body=kwargs, base_url=str(client.base_url))
+    """
+    observation = Observation(path=path, model=model, body=body, base_url=base_url)
+    return _sync(observation, lambda: send(observation.start(), observation), stream)
+
+
+async def aobserved_call(
+    send: Callable[[dict[str, str], Observation], Awaitable[R]],
+    *,
+    path: str,
+    model: str,
+    body: Mapping[str, Any],
+    base_url: str,
+    stream: bool = False,
+) -> R:
+    """`observed_call` for async clients (async callbacks run as tasks on the running loop)."""
+    observation = Observation(path=path, model=model, body=body, base_url=base_url, is_async=True)
+    return await _async(observation, lambda: send(observation.start(), observation), stream)
+
+
+def _observation(call: Call[Any, Any], *, is_async: bool) -> Observation:
+    route = call.route
+    return Observation(
         path=call.spec.path,
-        model=call.route.model,
+        model=route.model,
         body=call.body,
-        base_url=call.route.base_url,
+        base_url=route.base_url,
         per_call=call.callbacks,
         is_async=is_async,
     )
-    headers = observation.start()
-    if headers:
-        options = call.options
-        call = replace(call, options={**options, "headers": {**headers, **options.get("headers", {})}})
-    return observation, call
+
+
+def _with_headers(call: Call[Any, Any], headers: dict[str, str]) -> Call[Any, Any]:
+    if not headers:
+        return call
+    options = call.options
+    return replace(call, options={**options, "headers": {**headers, **options.get("headers", {})}})
 
 
 def _streams(call: Call[Any, Any]) -> bool:
     return call.stream and call.spec.chunks is not None
 
 
-def observe(call: Call[Any, Any], send: Callable[[Call[Any, Any], Observation], R]) -> R:
-    """Send `call` observed; `send` gets the observation to watch a stream with."""
-    observation, call = _watch(call, is_async=False)
+def _sync(observation: Observation, send: Callable[[], R], streams: bool) -> R:
     token = _CURRENT.set(observation)
     try:
-        value = send(call, observation)
+        value = send()
     except BaseException as error:
         observation.failure(error)
         raise
     finally:
         _CURRENT.reset(token)
-    if not _streams(call):
+    if not streams:  # a stream's end is its watcher's
         observation.success(value)
     return value
 
 
-async def aobserve(call: Call[Any, Any], send: Callable[[Call[Any, Any], Observation], Awaitable[R]]) -> R:
-    """`observe` for the async sender."""
-    observation, call = _watch(call, is_async=True)
+async def _async(observation: Observation, send: Callable[[], Awaitable[R]], streams: bool) -> R:
     token = _CURRENT.set(observation)
     try:
-        value = await send(call, observation)
+        value = await send()
     except BaseException as error:
         observation.failure(error)
         raise
     finally:
         _CURRENT.reset(token)
-    if not _streams(call):
+    if not streams:
         observation.success(value)
     return value
 
