@@ -180,7 +180,7 @@ class CallLog:
         body = self.body
         metadata: Any = body.get("metadata") or {}
         params = {name: value for name, value in body.items() if name not in _NOT_PARAMS}
-        hidden = _hidden(response)
+        hidden = hidden_of(response)
         kwargs: dict[str, Any] = {
             "model": self.model,
             "messages": self._messages(),
@@ -267,8 +267,12 @@ def _overridden(loggers: list[Any], name: str) -> list[Any]:
     return [logger for logger, kind in zip(loggers, kinds, strict=True) if getattr(kind, name, base) is not base]
 
 
-def _hidden(response: object) -> Mapping[str, Any]:
-    hidden: Any = getattr(response, "_hidden_params", None)
+def hidden_of(response: object) -> Mapping[str, Any]:
+    """A result's `_hidden_params` (the gateway's facts), or {}."""
+    try:
+        hidden: Any = getattr(response, "_hidden_params", None)
+    except TypeError:  # a pydantic object made by construct() without private attributes
+        return {}
     return cast("Mapping[str, Any]", hidden) if isinstance(hidden, Mapping) else {}
 
 

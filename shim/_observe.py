@@ -15,7 +15,7 @@ import sys
 from collections.abc import Awaitable, Callable, Mapping
 from contextvars import ContextVar
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import httpx2
 
@@ -241,7 +241,14 @@ def assemble(path: str, chunks: list[Any]) -> Any:
         from shim._builder import stream_chunk_builder
 
         return stream_chunk_builder(chunks)
-    return getattr(chunks[-1], "response", None)
+    final: Any = getattr(chunks[-1], "response", None)  # response.completed / .incomplete / .failed
+    if isinstance(final, Mapping):
+        from shim._results import attach
+        from shim.types import ResponsesAPIResponse
+
+        hidden = dict(_callbacks.hidden_of(chunks[0]))
+        return attach(ResponsesAPIResponse.construct(**cast("Mapping[str, Any]", final)), hidden)
+    return final
 
 
 # The HTTP client's event hooks: each attempt the SDK makes (its retries included) goes to the call's span.

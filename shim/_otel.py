@@ -10,6 +10,7 @@ require. The trace context goes to the gateway as `traceparent`, so the gateway'
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from collections.abc import Mapping
@@ -21,7 +22,7 @@ from opentelemetry.trace import Span, SpanKind, Status, StatusCode
 from opentelemetry.util.types import AttributeValue
 
 from shim import __version__
-from shim._callbacks import usage_of
+from shim._callbacks import hidden_of, usage_of
 from shim._router import PREFIX
 
 CAPTURE_CONTENT = "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT"
@@ -44,6 +45,11 @@ _PARAMS = {
 
 def start(operation: str, model: str, body: Mapping[str, Any], base_url: str) -> CallSpan | None:
     """The call's span, or None when no tracer records and there is no trace context to pass on."""
+    if isinstance(trace.get_tracer_provider(), (trace.ProxyTracerProvider, trace.NoOpTracerProvider)):
+        # No SDK configured (the API hands out its proxy until one is): nothing records, so skip the attributes,
+        # but pass on a trace context the caller holds (e.g. extracted from an incoming request).
+        context = trace.get_current_span().get_span_context()
+        return CallSpan(trace.NonRecordingSpan(context), body) if context.is_valid else None
     attributes = _request_attributes(operation, model, body, base_url)
     tracer = trace.get_tracer("shim", __version__)
     span = tracer.start_span(
@@ -133,10 +139,7 @@ def _request_attributes(
     attributes: dict[str, AttributeValue] = {"gen_ai.operation.name": operation, "gen_ai.provider.name": "litellm"}
     if model:
         attributes["gen_ai.request.model"] = model
-    url = urlsplit(base_url)  # host and port only: a base URL may carry credentials
-    if url.hostname:
-        attributes["server.address"] = url.hostname
-        attributes["server.port"] = url.port or (443 if url.scheme == "https" else 80)
+    attributes.update(_server(base_url))
     for name, attribute in _PARAMS.items():
         value = body.get(name)
         if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -150,6 +153,14 @@ def _request_attributes(
     if isinstance(encoding, str):
         attributes["gen_ai.request.encoding_formats"] = [encoding]
     return attributes
+
+
+@functools.lru_cache(maxsize=256)
+def _server(base_url: str) -> dict[str, AttributeValue]:
+    url = urlsplit(base_url)  # host and port only: a base URL may carry credentials
+    if not url.hostname:
+        return {}
+    return {"server.address": url.hostname, "server.port": url.port or (443 if url.scheme == "https" else 80)}
 
 
 def _response_attributes(result: object) -> dict[str, AttributeValue]:
@@ -167,7 +178,7 @@ def _response_attributes(result: object) -> dict[str, AttributeValue]:
     reasons = [str(reason) for reason in _finish_reasons(result)]
     if reasons:
         attributes["gen_ai.response.finish_reasons"] = reasons
-    attributes.update(_gateway_attributes(getattr(result, "_hidden_params", None)))
+    attributes.update(_gateway_attributes(hidden_of(result)))
     return attributes
 
 
