@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from shim import types
     from shim._audio import aspeech, atranscription, speech, transcription
     from shim._builder import stream_chunk_builder
+    from shim._callbacks import flush_callbacks
     from shim._chat import acompletion, atext_completion, completion, text_completion
     from shim._endpoints import (
         aembedding,
@@ -56,6 +57,7 @@ if TYPE_CHECKING:
     from shim._gateway import AsyncOpenAI, OpenAI
     from shim._request import CACHE as client_cache
     from shim._streaming import AsyncCustomStreamWrapper, CustomStreamWrapper
+    from shim.integrations.custom_logger import CustomLogger
     from shim.patch import patch_openai, unpatch_openai
     from shim.types import (
         BinaryResponse,
@@ -88,6 +90,8 @@ _PUBLIC: dict[str, tuple[str, ...]] = {
     "shim._audio": ("transcription", "atranscription", "speech", "aspeech"),
     "shim._streaming": ("CustomStreamWrapper", "AsyncCustomStreamWrapper"),
     "shim._builder": ("stream_chunk_builder",),
+    "shim._callbacks": ("flush_callbacks",),
+    "shim.integrations.custom_logger": ("CustomLogger",),
     "shim.patch": ("patch_openai", "unpatch_openai"),
     "shim._gateway": ("OpenAI", "AsyncOpenAI"),
     "shim.types": (
@@ -121,6 +125,16 @@ total_timeout: float | None = None
 """Seconds a whole call may take, retries and their waits included, for calls that pass no `total_timeout`."""
 max_response_bytes: int | None = 128 * 1024 * 1024
 """The largest non-streamed answer (decoded) a call reads, for calls that pass no `max_response_bytes`."""
+
+# LiteLLM's callbacks (README "Observability"): functions called as LiteLLM calls them, and `CustomLogger` objects.
+input_callback: list[Any] = []
+"""Functions called with `kwargs` before each request."""
+success_callback: list[Any] = []
+"""Functions called `fn(kwargs, response, start_time, end_time)` after each successful call (a stream: at its end)."""
+failure_callback: list[Any] = []
+"""Functions called `fn(kwargs, None, start_time, end_time)` after each failed call (error: `kwargs["exception"]`)."""
+callbacks: list[Any] = []
+"""`CustomLogger` objects (or functions, as success and failure callbacks) for every call."""
 
 
 def close() -> None:
@@ -166,6 +180,7 @@ __all__ = [
     "ConflictError",
     "ContentPolicyViolationError",
     "ContextWindowExceededError",
+    "CustomLogger",
     "CustomStreamWrapper",
     "EmbeddingResponse",
     "ImageResponse",
@@ -198,11 +213,15 @@ __all__ = [
     "aspeech",
     "atext_completion",
     "atranscription",
+    "callbacks",
     "client_cache",
     "close",
     "completion",
     "embedding",
+    "failure_callback",
+    "flush_callbacks",
     "image_generation",
+    "input_callback",
     "max_response_bytes",
     "models",
     "patch_openai",
@@ -210,6 +229,7 @@ __all__ = [
     "responses",
     "speech",
     "stream_chunk_builder",
+    "success_callback",
     "text_completion",
     "total_timeout",
     "transcription",

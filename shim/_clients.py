@@ -29,6 +29,7 @@ import httpx2
 import openai
 
 from shim._bounds import AsyncBoundedTransport, BoundedTransport
+from shim._observe import async_event_hooks, event_hooks
 
 DEFAULT_MAXSIZE = 64
 _ENV_CUSTOM_HEADERS = "OPENAI_CUSTOM_HEADERS"
@@ -100,14 +101,15 @@ class _Gateways(Generic[ClientT]):
 
 def _sync_client(base_url: str) -> openai.OpenAI:
     # A gateway has no business redirecting a prompt elsewhere: a 3xx is an error, not a silent re-send.
+    # The event hooks show each attempt (retries included) to an observed call's span; else one ContextVar read.
     transport = BoundedTransport(httpx2.HTTPTransport(limits=openai.DEFAULT_CONNECTION_LIMITS))
-    pool = openai.DefaultHttpxClient(follow_redirects=False, transport=transport)
+    pool = openai.DefaultHttpxClient(follow_redirects=False, transport=transport, event_hooks=event_hooks())
     return openai.OpenAI(api_key=_NO_KEY, base_url=base_url, http_client=pool, default_headers=isolation_headers())
 
 
 def _async_client(base_url: str) -> openai.AsyncOpenAI:
     transport = AsyncBoundedTransport(httpx2.AsyncHTTPTransport(limits=openai.DEFAULT_CONNECTION_LIMITS))
-    pool = openai.DefaultAsyncHttpxClient(follow_redirects=False, transport=transport)
+    pool = openai.DefaultAsyncHttpxClient(follow_redirects=False, transport=transport, event_hooks=async_event_hooks())
     return openai.AsyncOpenAI(api_key=_NO_KEY, base_url=base_url, http_client=pool, default_headers=isolation_headers())
 
 

@@ -17,14 +17,16 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 import httpx2
 import openai
 
+from shim import _observe
 from shim._bounds import DEFAULT_MAX_RESPONSE_BYTES, Bounds, bounded
+from shim._callbacks import per_call
 from shim._clients import ClientCache, auth_headers
 from shim._errors import translating
 from shim._router import Route, check_provider, package_settings, resolve, resolve_api_key, resolve_base_url
 from shim._specs import FilePart, Spec
 
 if TYPE_CHECKING:
-    from shim._streaming import AsyncCustomStreamWrapper, CustomStreamWrapper
+    from shim._streaming import AsyncCustomStreamWrapper, CustomStreamWrapper, Watcher
 
 ResultT = TypeVar("ResultT")
 ChunkT = TypeVar("ChunkT")
@@ -54,6 +56,7 @@ class Call(Generic[ResultT, ChunkT]):
     files: Sequence[tuple[str, FilePart]] = field(default=())
     total_timeout: float | None = None  # seconds for the whole call, retries and waits included
     max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES
+    callbacks: tuple[object, ...] = ()  # `callbacks=[...]` given to this call (shim/_observe.py)
 
 
 def prepare(
@@ -75,6 +78,7 @@ def prepare(
     total_timeout = _total_timeout(kwargs.pop("total_timeout", None))
     max_bytes = _max_response_bytes(kwargs.pop("max_response_bytes", _NOT_GIVEN))
     extra_body = kwargs.pop("extra_body", None)
+    callbacks = per_call(kwargs.pop("callbacks", None))
     for name in _IGNORED:
         kwargs.pop(name, None)
     given = {**fields, **kwargs}
@@ -87,7 +91,7 @@ def prepare(
         body.update(_mapping("extra_body", extra_body))
     if files:
         options["headers"] = {**options.get("headers", {}), "Content-Type": "multipart/form-data"}
-    return Call(spec, route, body, options, bool(stream), files, total_timeout, max_bytes)
+    return Call(spec, route, body, options, bool(stream), files, total_timeout, max_bytes, callbacks)
 
 
 def _stream(spec: Spec[Any, Any], stream: object) -> bool | None:
@@ -136,36 +140,62 @@ def request_options(kwargs: dict[str, Any]) -> openai.RequestOptions:
 
 def result(call: Call[ResultT, Any]) -> ResultT:
     """Send `call` and return its typed result."""
-    started = perf_counter()
-    return call.spec.result.parse(call.route, _send(call), _ms_since(started))
+    if _observe.observing(call):
+        return _observe.observe(call, lambda call, _: _result(call))
+    return _result(call)
 
 
 async def aresult(call: Call[ResultT, Any]) -> ResultT:
     """`result` on the running loop's client."""
-    started = perf_counter()
-    return call.spec.result.parse(call.route, await _asend(call), _ms_since(started))
+    if _observe.observing(call):
+        return await _observe.aobserve(call, lambda call, _: _aresult(call))
+    return await _aresult(call)
 
 
 def run(call: Call[ResultT, ChunkT]) -> ResultT | CustomStreamWrapper[ChunkT]:
     """Send `call`; return its result, or a stream of chunks when the call streams events."""
-    if call.spec.chunks is None or not call.stream:
-        return result(call)
-    from shim._streaming import CustomStreamWrapper
-
-    started = perf_counter()
-    response = _send(call)
-    return CustomStreamWrapper(call.spec.chunks, call.route, response, _ms_since(started))
+    if _observe.observing(call):
+        return _observe.observe(call, _run)
+    return _run(call)
 
 
 async def arun(call: Call[ResultT, ChunkT]) -> ResultT | AsyncCustomStreamWrapper[ChunkT]:
     """`run` on the running loop's client."""
+    if _observe.observing(call):
+        return await _observe.aobserve(call, _arun)
+    return await _arun(call)
+
+
+def _result(call: Call[ResultT, Any]) -> ResultT:
+    started = perf_counter()
+    return call.spec.result.parse(call.route, _send(call), _ms_since(started))
+
+
+async def _aresult(call: Call[ResultT, Any]) -> ResultT:
+    started = perf_counter()
+    return call.spec.result.parse(call.route, await _asend(call), _ms_since(started))
+
+
+def _run(call: Call[ResultT, ChunkT], watcher: Watcher | None = None) -> ResultT | CustomStreamWrapper[ChunkT]:
     if call.spec.chunks is None or not call.stream:
-        return await aresult(call)
+        return _result(call)
+    from shim._streaming import CustomStreamWrapper
+
+    started = perf_counter()
+    response = _send(call)
+    return CustomStreamWrapper(call.spec.chunks, call.route, response, _ms_since(started), watcher)
+
+
+async def _arun(
+    call: Call[ResultT, ChunkT], watcher: Watcher | None = None
+) -> ResultT | AsyncCustomStreamWrapper[ChunkT]:
+    if call.spec.chunks is None or not call.stream:
+        return await _aresult(call)
     from shim._streaming import AsyncCustomStreamWrapper
 
     started = perf_counter()
     response = await _asend(call)
-    return AsyncCustomStreamWrapper(call.spec.chunks, call.route, response, _ms_since(started))
+    return AsyncCustomStreamWrapper(call.spec.chunks, call.route, response, _ms_since(started), watcher)
 
 
 def _send(call: Call[Any, Any]) -> httpx2.Response:

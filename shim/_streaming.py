@@ -12,7 +12,7 @@ import contextlib
 import json
 from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterator
 from types import TracebackType
-from typing import Any, Generic, NoReturn, TypeVar
+from typing import Any, Generic, NoReturn, Protocol, TypeVar
 
 import httpx2
 
@@ -22,6 +22,15 @@ from shim._results import Shape, decode_json, hidden_params
 from shim._router import Route
 
 ChunkT = TypeVar("ChunkT")
+
+
+class Watcher(Protocol):
+    """Sees a stream's chunks and its end (shim/_observe.py): None when read to the end, GeneratorExit when closed
+    early (or dropped), else the error."""
+
+    def chunk(self, chunk: Any) -> None: ...
+
+    def end(self, error: BaseException | None) -> None: ...
 
 
 class _Decoder(Generic[ChunkT]):
@@ -129,13 +138,55 @@ async def _aevents(decoder: _Decoder[ChunkT]) -> AsyncGenerator[ChunkT]:
         await response.aclose()
 
 
+def _watched(events: Generator[ChunkT], watcher: Watcher) -> Generator[ChunkT]:
+    """`events` (past its marker) shown to `watcher`; ends exactly once, however the stream ends."""
+    error: BaseException | None = None
+    try:
+        yield _STARTED
+        for chunk in events:
+            watcher.chunk(chunk)
+            yield chunk
+    except BaseException as caught:
+        error = caught
+        raise
+    finally:
+        events.close()
+        watcher.end(error)
+
+
+async def _awatched(events: AsyncGenerator[ChunkT], watcher: Watcher) -> AsyncGenerator[ChunkT]:
+    """`_watched` for async streams."""
+    error: BaseException | None = None
+    try:
+        yield _STARTED
+        async for chunk in events:
+            watcher.chunk(chunk)
+            yield chunk
+    except BaseException as caught:
+        error = caught
+        raise
+    finally:
+        await events.aclose()
+        watcher.end(error)
+
+
 class CustomStreamWrapper(Generic[ChunkT]):
     """A sync stream of chunks (LiteLLM's name). Iterate it, or use it as a context manager."""
 
-    def __init__(self, shape: Shape[ChunkT], route: Route, response: httpx2.Response, elapsed_ms: float) -> None:
+    def __init__(
+        self,
+        shape: Shape[ChunkT],
+        route: Route,
+        response: httpx2.Response,
+        elapsed_ms: float,
+        watcher: Watcher | None = None,
+    ) -> None:
         self.response = response
         self.model = route.model
         self._events: Generator[ChunkT] = _events(_Decoder(shape, route, response, elapsed_ms))
+        if watcher is not None:
+            next(self._events)
+            self._events = _watched(self._events, watcher)
         next(self._events)  # to the _STARTED marker
 
     def __repr__(self) -> str:
@@ -161,17 +212,31 @@ class CustomStreamWrapper(Generic[ChunkT]):
         self.close()
 
 
+def _start(events: AsyncGenerator[Any]) -> None:
+    """To the _STARTED marker without awaiting (nothing before it awaits); this also registers the generator with
+    the running loop, which closes it if it is dropped."""
+    with contextlib.suppress(StopIteration):
+        events.__anext__().send(None)  # pyright: ignore[reportAttributeAccessIssue, reportUnknownMemberType]
+
+
 class AsyncCustomStreamWrapper(Generic[ChunkT]):
     """An async stream of chunks. Iterate it with `async for`, or use it as an async context manager."""
 
-    def __init__(self, shape: Shape[ChunkT], route: Route, response: httpx2.Response, elapsed_ms: float) -> None:
+    def __init__(
+        self,
+        shape: Shape[ChunkT],
+        route: Route,
+        response: httpx2.Response,
+        elapsed_ms: float,
+        watcher: Watcher | None = None,
+    ) -> None:
         self.response = response
         self.model = route.model
         self._events: AsyncGenerator[ChunkT] = _aevents(_Decoder(shape, route, response, elapsed_ms))
-        # To the _STARTED marker without awaiting (nothing before it awaits); this also registers the generator
-        # with the running loop, which closes it if it is dropped.
-        with contextlib.suppress(StopIteration):
-            self._events.__anext__().send(None)  # pyright: ignore[reportAttributeAccessIssue, reportUnknownMemberType]
+        if watcher is not None:
+            _start(self._events)
+            self._events = _awatched(self._events, watcher)
+        _start(self._events)
 
     def __repr__(self) -> str:
         return f"AsyncCustomStreamWrapper(model={self.model!r})"

@@ -58,12 +58,19 @@ def test_all_lazy_loader_and_endpoint_table_agree() -> None:
     exceptions = {name for name in shim.__all__ if _is_exception(getattr(shim, name))}
     attributes = {"__version__", "api_base", "api_key", "use_litellm_proxy", "types", "close", "aclose"}
     attributes |= {"total_timeout", "max_response_bytes"}
+    attributes |= {"callbacks", "input_callback", "success_callback", "failure_callback"}
     assert set(shim.__all__) == lazy | exceptions | attributes
     assert shim.client_cache is CACHE
     specs = [value for value in vars(_specs).values() if isinstance(value, _specs.Spec)]
     paths = {spec.path for spec in specs}
     public_functions = {name for name in shim.__all__ if inspect.isfunction(getattr(shim, name))}
-    for name in public_functions - {"close", "stream_chunk_builder", "patch_openai", "unpatch_openai"}:
+    for name in public_functions - {
+        "close",
+        "stream_chunk_builder",
+        "patch_openai",
+        "unpatch_openai",
+        "flush_callbacks",
+    }:
         twin = name[1:] if name.startswith("a") and name[1:] in public_functions else "a" + name
         assert twin in public_functions, f"{name} has no sync/async twin"
     assert len(paths) == len(specs), "two specs share a path"

@@ -1,0 +1,79 @@
+"""What observability costs a sync chat call: ``python -m bench.observability [--quick]``.
+
+Three variants, interleaved in one process against ``bench.server`` (so the machine's drift hits each alike):
+
+- ``off``: OpenTelemetry not in use and no callback set, the default (the sender's one check, then as before);
+- ``noop``: OpenTelemetry imported, the API's no-op tracer provider (no SDK configured);
+- ``sdk``: the SDK's tracer provider with a simple processor and an in-memory exporter (a span per call).
+
+Prints the p50 and mean per call, and each variant's ratio to ``off``. Separate from the main rows so that it
+can run alone; it needs ``opentelemetry-sdk`` (the test extra).
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+from collections.abc import Callable, Generator
+from contextlib import contextmanager
+
+from bench._workloads import FULL, QUICK, interleaved, sync_chat_call
+
+
+@contextmanager
+def _server() -> Generator[str]:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bench.server", "--max-seconds", "600"], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert process.stdout is not None
+        yield f"http://127.0.0.1:{process.stdout.readline().strip()}"
+    finally:
+        process.terminate()
+        process.wait()
+
+
+def _variants(url: str) -> dict[str, Callable[[], int]]:
+    from opentelemetry import trace
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+    from shim import _observe
+
+    call = sync_chat_call("shim", url)
+    exporter = InMemorySpanExporter()
+    sdk = TracerProvider()
+    sdk.add_span_processor(SimpleSpanProcessor(exporter))
+    providers = {"noop": trace.NoOpTracerProvider(), "sdk": sdk}
+    imported = _observe._OTEL  # pyright: ignore[reportPrivateUsage]
+
+    def variant(name: str) -> Callable[[], int]:
+        def unit() -> int:
+            # "off" hides the imported API from the sender's check: the path of a program that never imports it.
+            _observe._OTEL = imported if name != "off" else "opentelemetry (not imported)"  # pyright: ignore[reportPrivateUsage]
+            if name != "off":
+                trace.get_tracer_provider = lambda: providers[name]  # only the sender asks for it here
+            call()
+            exporter.clear()
+            return 1
+
+        return unit
+
+    return {name: variant(name) for name in ("off", "noop", "sdk")}
+
+
+def main(argv: list[str]) -> None:
+    sizes = QUICK if "--quick" in argv else FULL
+    with _server() as url:
+        samples, _ = interleaved(_variants(url), sizes.calls, sizes.warmup, sizes.blocks)
+    base = statistics.median(samples["off"])
+    print("| variant | p50 ms | mean ms | p50 vs off |\n|---|---|---|---|")
+    for name, values in samples.items():
+        p50 = statistics.median(values)
+        print(f"| {name} | {p50 * 1e3:.3f} | {statistics.fmean(values) * 1e3:.3f} | {p50 / base:.3f}x |")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
