@@ -114,6 +114,21 @@ api_key: str | None = None
 """The gateway key for every call that passes none (beats LITELLM_PROXY_API_KEY)."""
 use_litellm_proxy: bool = False
 """Send every model string to the gateway as it is, prefix or not."""
+ssl_verify: bool | str = True
+"""TLS verification for every call that passes no `ssl_verify=`: False, or a CA bundle path (SSL_VERIFY beats it)."""
+client_session: Any = None
+"""An `httpx2.Client` (e.g. `openai.DefaultHttpxClient(...)`) that sync calls send through: mTLS, proxies, pools."""
+aclient_session: Any = None
+"""An `httpx2.AsyncClient` that async calls send through."""
+set_verbose: bool = False
+"""Log each request at debug level on the `shim` logger, keys masked (as `_turn_on_debug()`, LITELLM_LOG=DEBUG)."""
+
+
+def _turn_on_debug() -> None:  # pyright: ignore[reportUnusedFunction]  (LiteLLM's public name)
+    """Turn on debug output of the `shim` loggers, keys masked (LiteLLM's `litellm._turn_on_debug()`)."""
+    from shim._debug import turn_on
+
+    turn_on()
 
 
 def close() -> None:
@@ -176,6 +191,7 @@ __all__ = [
     "TranscriptionResponse",
     "UnprocessableEntityError",
     "__version__",
+    "aclient_session",
     "aclose",
     "acompletion",
     "aembedding",
@@ -189,6 +205,7 @@ __all__ = [
     "atext_completion",
     "atranscription",
     "client_cache",
+    "client_session",
     "close",
     "completion",
     "embedding",
@@ -197,7 +214,9 @@ __all__ = [
     "patch_openai",
     "rerank",
     "responses",
+    "set_verbose",
     "speech",
+    "ssl_verify",
     "stream_chunk_builder",
     "text_completion",
     "transcription",

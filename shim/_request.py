@@ -16,8 +16,11 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 import httpx2
 import openai
 
+from shim import _transport
 from shim._clients import ClientCache, auth_headers
 from shim._errors import translating
+from shim._fallbacks import merged
+from shim._keywords import Extras, aaround, around, mock_route, stream_options, take
 from shim._router import Route, check_provider, package_settings, resolve, resolve_api_key, resolve_base_url
 from shim._specs import FilePart, Spec
 
@@ -49,6 +52,7 @@ class Call(Generic[ResultT, ChunkT]):
     options: openai.RequestOptions
     stream: bool = False  # the SDK leaves the body unread: an event stream, or bytes read by the caller
     files: Sequence[tuple[str, FilePart]] = field(default=())
+    extras: Extras | None = None  # LiteLLM's own keywords: mock, fallbacks, TLS, ... (shim/_keywords.py)
 
 
 def prepare(
@@ -64,9 +68,17 @@ def prepare(
 
     Raises `RouteError`, `ConfigError`, `TypeError` or `ValueError` before anything is sent.
     """
+    original = dict(kwargs)
+
+    def again(overrides: Mapping[str, Any]) -> Call[ResultT, ChunkT]:
+        fallback = merged(original, dict(overrides))
+        return prepare(spec, overrides.get("model", model), fields, fallback, stream=stream, files=files)
+
+    extras = take(kwargs, again)  # LiteLLM's own keywords never reach the body (forwarded ones excepted)
     stream = _stream(spec, stream if stream is not None else kwargs.pop("stream", None))
-    route = _route(spec, model, kwargs)
+    route = mock_route(model) if extras.mock is not None else _route(spec, model, kwargs)
     options = request_options(kwargs)
+    stream_options(options, extras, bool(stream))
     extra_body = kwargs.pop("extra_body", None)
     for name in _IGNORED:
         kwargs.pop(name, None)
@@ -80,7 +92,7 @@ def prepare(
         body.update(_mapping("extra_body", extra_body))
     if files:
         options["headers"] = {**options.get("headers", {}), "Content-Type": "multipart/form-data"}
-    return Call(spec, route, body, options, stream=bool(stream), files=files)
+    return Call(spec, route, body, options, stream=bool(stream), files=files, extras=extras)
 
 
 def _stream(spec: Spec[Any, Any], stream: object) -> bool | None:
@@ -129,20 +141,37 @@ def request_options(kwargs: dict[str, Any]) -> openai.RequestOptions:
 
 def result(call: Call[ResultT, Any]) -> ResultT:
     """Send `call` and return its typed result."""
-    started = perf_counter()
-    return call.spec.result.parse(call.route, _send(call), _ms_since(started))
+    return around(call, _result)
 
 
 async def aresult(call: Call[ResultT, Any]) -> ResultT:
     """`result` on the running loop's client."""
-    started = perf_counter()
-    return call.spec.result.parse(call.route, await _asend(call), _ms_since(started))
+    return await aaround(call, _aresult)
 
 
 def run(call: Call[ResultT, ChunkT]) -> ResultT | CustomStreamWrapper[ChunkT]:
     """Send `call`; return its result, or a stream of chunks when the call streams events."""
+    return around(call, _run)
+
+
+async def arun(call: Call[ResultT, ChunkT]) -> ResultT | AsyncCustomStreamWrapper[ChunkT]:
+    """`run` on the running loop's client."""
+    return await aaround(call, _arun)
+
+
+def _result(call: Call[ResultT, Any]) -> ResultT:
+    started = perf_counter()
+    return call.spec.result.parse(call.route, _send(call), _ms_since(started))
+
+
+async def _aresult(call: Call[ResultT, Any]) -> ResultT:
+    started = perf_counter()
+    return call.spec.result.parse(call.route, await _asend(call), _ms_since(started))
+
+
+def _run(call: Call[ResultT, ChunkT]) -> ResultT | CustomStreamWrapper[ChunkT]:
     if call.spec.chunks is None or not call.stream:
-        return result(call)
+        return _result(call)
     from shim._streaming import CustomStreamWrapper
 
     started = perf_counter()
@@ -150,10 +179,9 @@ def run(call: Call[ResultT, ChunkT]) -> ResultT | CustomStreamWrapper[ChunkT]:
     return CustomStreamWrapper(call.spec.chunks, call.route, response, _ms_since(started))
 
 
-async def arun(call: Call[ResultT, ChunkT]) -> ResultT | AsyncCustomStreamWrapper[ChunkT]:
-    """`run` on the running loop's client."""
+async def _arun(call: Call[ResultT, ChunkT]) -> ResultT | AsyncCustomStreamWrapper[ChunkT]:
     if call.spec.chunks is None or not call.stream:
-        return await aresult(call)
+        return await _aresult(call)
     from shim._streaming import AsyncCustomStreamWrapper
 
     started = perf_counter()
@@ -163,16 +191,20 @@ async def arun(call: Call[ResultT, ChunkT]) -> ResultT | AsyncCustomStreamWrappe
 
 def _send(call: Call[Any, Any]) -> httpx2.Response:
     """Send through the cached sync client; the SDK retries, we translate its errors."""
-    client = CACHE.sync_client(call.route.base_url)
+    client = _transport.sync_client(CACHE, call.route.base_url, *_tls(call))
     with translating(call.route):
         return _issue(client, call)
 
 
 async def _asend(call: Call[Any, Any]) -> httpx2.Response:
     """Send through the running loop's cached async client."""
-    client = CACHE.async_client(call.route.base_url)
+    client = _transport.async_client(CACHE, call.route.base_url, *_tls(call))
     with translating(call.route):
         return await _issue(client, call)
+
+
+def _tls(call: Call[Any, Any]) -> tuple[_transport.Verify, object]:
+    return (True, None) if call.extras is None else (call.extras.verify, call.extras.client)
 
 
 def _issue(client: openai.OpenAI | openai.AsyncOpenAI, call: Call[Any, Any]) -> Any:
