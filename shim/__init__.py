@@ -135,6 +135,21 @@ failure_callback: list[Any] = []
 """Functions called `fn(kwargs, None, start_time, end_time)` after each failed call (error: `kwargs["exception"]`)."""
 callbacks: list[Any] = []
 """`CustomLogger` objects (or functions, as success and failure callbacks) for every call."""
+ssl_verify: bool | str = True
+"""TLS verification for every call that passes no `ssl_verify=`: False, or a CA bundle path (SSL_VERIFY beats it)."""
+client_session: Any = None
+"""An `httpx2.Client` (e.g. `openai.DefaultHttpxClient(...)`) that sync calls send through: mTLS, proxies, pools."""
+aclient_session: Any = None
+"""An `httpx2.AsyncClient` that async calls send through."""
+set_verbose: bool = False
+"""Log each request at debug level on the `shim` logger, keys masked (as `_turn_on_debug()`, LITELLM_LOG=DEBUG)."""
+
+
+def _turn_on_debug() -> None:  # pyright: ignore[reportUnusedFunction]  (LiteLLM's public name)
+    """Turn on debug output of the `shim` loggers, keys masked (LiteLLM's `litellm._turn_on_debug()`)."""
+    from shim._debug import turn_on
+
+    turn_on()
 
 
 def close() -> None:
@@ -201,6 +216,7 @@ __all__ = [
     "TranscriptionResponse",
     "UnprocessableEntityError",
     "__version__",
+    "aclient_session",
     "aclose",
     "acompletion",
     "aembedding",
@@ -215,6 +231,7 @@ __all__ = [
     "atranscription",
     "callbacks",
     "client_cache",
+    "client_session",
     "close",
     "completion",
     "embedding",
@@ -227,7 +244,9 @@ __all__ = [
     "patch_openai",
     "rerank",
     "responses",
+    "set_verbose",
     "speech",
+    "ssl_verify",
     "stream_chunk_builder",
     "success_callback",
     "text_completion",

@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import ssl
 import threading
 import weakref
 from collections import OrderedDict
@@ -37,6 +38,8 @@ _ENV_CUSTOM_HEADERS = "OPENAI_CUSTOM_HEADERS"
 _NO_KEY = "shim-sends-the-key-per-request"
 
 ClientT = TypeVar("ClientT", openai.OpenAI, openai.AsyncOpenAI)
+# A pool is per gateway and TLS setting (verify on, off, or a CA bundle path); never per key.
+GatewayKey = tuple[str, bool | str]
 
 
 def auth_headers(api_key: str) -> dict[str, str]:
@@ -63,31 +66,31 @@ def isolation_headers() -> Mapping[str, str]:
 
 
 class _Gateways(Generic[ClientT]):
-    """An LRU of one client per base URL. Thread-safe; a hit is one dict lookup."""
+    """An LRU of one client per gateway (base URL and TLS setting). Thread-safe; a hit is one dict lookup."""
 
     def __init__(
-        self, make: Callable[[str], ClientT], retire: Callable[[ClientT], None], maxsize: Callable[[], int]
+        self, make: Callable[[GatewayKey], ClientT], retire: Callable[[ClientT], None], maxsize: Callable[[], int]
     ) -> None:
         self._make = make
         self._retire = retire
         self._maxsize = maxsize
         self._lock = threading.Lock()
-        self.clients: OrderedDict[str, ClientT] = OrderedDict()
+        self.clients: OrderedDict[GatewayKey, ClientT] = OrderedDict()
         self.closer: object = None
 
-    def get(self, base_url: str) -> ClientT:
+    def get(self, key: GatewayKey) -> ClientT:
         try:
-            client = self.clients[base_url]
-            self.clients.move_to_end(base_url)
+            client = self.clients[key]
+            self.clients.move_to_end(key)
         except KeyError:
-            return self._add(base_url)
+            return self._add(key)
         return client
 
-    def _add(self, base_url: str) -> ClientT:
+    def _add(self, key: GatewayKey) -> ClientT:
         with self._lock:
-            client = self.clients.get(base_url)
+            client = self.clients.get(key)
             if client is None:
-                client = self.clients[base_url] = self._make(base_url)
+                client = self.clients[key] = self._make(key)
                 while len(self.clients) > self._maxsize():
                     self._retire(self.clients.popitem(last=False)[1])
             return client
@@ -99,17 +102,27 @@ class _Gateways(Generic[ClientT]):
             return clients
 
 
-def _sync_client(base_url: str) -> openai.OpenAI:
+def _verify(verify: bool | str) -> bool | ssl.SSLContext:
+    return ssl.create_default_context(cafile=verify) if isinstance(verify, str) else verify
+
+
+def _sync_client(key: GatewayKey) -> openai.OpenAI:
     # A gateway has no business redirecting a prompt elsewhere: a 3xx is an error, not a silent re-send.
+    base_url, verify = key
     # The event hooks show each attempt (retries included) to an observed call's span; else one ContextVar read.
-    transport = BoundedTransport(httpx2.HTTPTransport(limits=openai.DEFAULT_CONNECTION_LIMITS))
-    pool = openai.DefaultHttpxClient(follow_redirects=False, transport=transport, event_hooks=event_hooks())
+    inner = httpx2.HTTPTransport(verify=_verify(verify), limits=openai.DEFAULT_CONNECTION_LIMITS)
+    pool = openai.DefaultHttpxClient(
+        follow_redirects=False, transport=BoundedTransport(inner), event_hooks=event_hooks()
+    )
     return openai.OpenAI(api_key=_NO_KEY, base_url=base_url, http_client=pool, default_headers=isolation_headers())
 
 
-def _async_client(base_url: str) -> openai.AsyncOpenAI:
-    transport = AsyncBoundedTransport(httpx2.AsyncHTTPTransport(limits=openai.DEFAULT_CONNECTION_LIMITS))
-    pool = openai.DefaultAsyncHttpxClient(follow_redirects=False, transport=transport, event_hooks=async_event_hooks())
+def _async_client(key: GatewayKey) -> openai.AsyncOpenAI:
+    base_url, verify = key
+    inner = httpx2.AsyncHTTPTransport(verify=_verify(verify), limits=openai.DEFAULT_CONNECTION_LIMITS)
+    pool = openai.DefaultAsyncHttpxClient(
+        follow_redirects=False, transport=AsyncBoundedTransport(inner), event_hooks=async_event_hooks()
+    )
     return openai.AsyncOpenAI(api_key=_NO_KEY, base_url=base_url, http_client=pool, default_headers=isolation_headers())
 
 
@@ -169,18 +182,18 @@ class ClientCache:
     def _get_maxsize(self) -> int:
         return self._maxsize
 
-    def sync_client(self, base_url: str) -> openai.OpenAI:
-        """The cached `OpenAI` client for this gateway."""
+    def sync_client(self, base_url: str, verify: bool | str = True) -> openai.OpenAI:
+        """The cached `OpenAI` client for this gateway and TLS setting."""
         self._ensure_fork_hook()
-        return self._sync.get(base_url)
+        return self._sync.get((base_url, verify))
 
-    def async_client(self, base_url: str) -> openai.AsyncOpenAI:
-        """The cached `AsyncOpenAI` client for this gateway, on the running event loop."""
+    def async_client(self, base_url: str, verify: bool | str = True) -> openai.AsyncOpenAI:
+        """The cached `AsyncOpenAI` client for this gateway and TLS setting, on the running event loop."""
         loop = asyncio.get_running_loop()
         gateways = self._loops.get(loop)
         if gateways is None:
             gateways = self._new_loop(loop)
-        return gateways.get(base_url)
+        return gateways.get((base_url, verify))
 
     def _new_loop(self, loop: asyncio.AbstractEventLoop) -> _AsyncGateways:
         with self._lock:

@@ -17,11 +17,13 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 import httpx2
 import openai
 
-from shim import _observe
+from shim import _observe, _transport
 from shim._bounds import DEFAULT_MAX_RESPONSE_BYTES, Bounds, bounded
 from shim._callbacks import per_call
 from shim._clients import ClientCache, auth_headers
 from shim._errors import translating
+from shim._fallbacks import merged
+from shim._keywords import Extras, aaround, around, mock_route, stream_options, take
 from shim._router import Route, check_provider, package_settings, resolve, resolve_api_key, resolve_base_url
 from shim._specs import FilePart, Spec
 
@@ -57,6 +59,7 @@ class Call(Generic[ResultT, ChunkT]):
     total_timeout: float | None = None  # seconds for the whole call, retries and waits included
     max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES
     callbacks: tuple[object, ...] = ()  # `callbacks=[...]` given to this call (shim/_observe.py)
+    extras: Extras | None = None  # LiteLLM's own keywords: mock, fallbacks, TLS, ... (shim/_keywords.py)
 
 
 def prepare(
@@ -72,11 +75,19 @@ def prepare(
 
     Raises `RouteError`, `ConfigError`, `TypeError` or `ValueError` before anything is sent.
     """
+    original = dict(kwargs)
+
+    def again(overrides: Mapping[str, Any]) -> Call[ResultT, ChunkT]:
+        fallback = merged(original, dict(overrides))
+        return prepare(spec, overrides.get("model", model), fields, fallback, stream=stream, files=files)
+
+    extras = take(kwargs, again)  # LiteLLM's own keywords never reach the body (forwarded ones excepted)
     stream = _stream(spec, stream if stream is not None else kwargs.pop("stream", None))
-    route = _route(spec, model, kwargs)
+    route = mock_route(model) if extras.mock is not None else _route(spec, model, kwargs)
     options = request_options(kwargs)
     total_timeout = _total_timeout(kwargs.pop("total_timeout", None))
     max_bytes = _max_response_bytes(kwargs.pop("max_response_bytes", _NOT_GIVEN))
+    stream_options(options, extras, bool(stream))
     extra_body = kwargs.pop("extra_body", None)
     callbacks = per_call(kwargs.pop("callbacks", None))
     for name in _IGNORED:
@@ -91,7 +102,7 @@ def prepare(
         body.update(_mapping("extra_body", extra_body))
     if files:
         options["headers"] = {**options.get("headers", {}), "Content-Type": "multipart/form-data"}
-    return Call(spec, route, body, options, bool(stream), files, total_timeout, max_bytes, callbacks)
+    return Call(spec, route, body, options, bool(stream), files, total_timeout, max_bytes, callbacks, extras)
 
 
 def _stream(spec: Spec[Any, Any], stream: object) -> bool | None:
@@ -141,29 +152,29 @@ def request_options(kwargs: dict[str, Any]) -> openai.RequestOptions:
 def result(call: Call[ResultT, Any]) -> ResultT:
     """Send `call` and return its typed result."""
     if _observe.observing(call):
-        return _observe.observe(call, lambda call, _: _result(call))
-    return _result(call)
+        return _observe.observe(call, lambda call, _: around(call, _result))
+    return around(call, _result)
 
 
 async def aresult(call: Call[ResultT, Any]) -> ResultT:
     """`result` on the running loop's client."""
     if _observe.observing(call):
-        return await _observe.aobserve(call, lambda call, _: _aresult(call))
-    return await _aresult(call)
+        return await _observe.aobserve(call, lambda call, _: aaround(call, _aresult))
+    return await aaround(call, _aresult)
 
 
 def run(call: Call[ResultT, ChunkT]) -> ResultT | CustomStreamWrapper[ChunkT]:
     """Send `call`; return its result, or a stream of chunks when the call streams events."""
     if _observe.observing(call):
-        return _observe.observe(call, _run)
-    return _run(call)
+        return _observe.observe(call, lambda call, watcher: around(call, lambda call: _run(call, watcher)))
+    return around(call, _run)
 
 
 async def arun(call: Call[ResultT, ChunkT]) -> ResultT | AsyncCustomStreamWrapper[ChunkT]:
     """`run` on the running loop's client."""
     if _observe.observing(call):
-        return await _observe.aobserve(call, _arun)
-    return await _arun(call)
+        return await _observe.aobserve(call, lambda call, watcher: aaround(call, lambda call: _arun(call, watcher)))
+    return await aaround(call, _arun)
 
 
 def _result(call: Call[ResultT, Any]) -> ResultT:
@@ -200,16 +211,20 @@ async def _arun(
 
 def _send(call: Call[Any, Any]) -> httpx2.Response:
     """Send through the cached sync client; the SDK retries, we translate its errors."""
-    client = CACHE.sync_client(call.route.base_url)
+    client = _transport.sync_client(CACHE, call.route.base_url, *_tls(call))
     with translating(call.route), bounded(_bounds(call)):
         return _issue(client, call)
 
 
 async def _asend(call: Call[Any, Any]) -> httpx2.Response:
     """Send through the running loop's cached async client."""
-    client = CACHE.async_client(call.route.base_url)
+    client = _transport.async_client(CACHE, call.route.base_url, *_tls(call))
     with translating(call.route), bounded(_bounds(call)):
         return await _issue(client, call)
+
+
+def _tls(call: Call[Any, Any]) -> tuple[_transport.Verify, object]:
+    return (True, None) if call.extras is None else (call.extras.verify, call.extras.client)
 
 
 def _issue(client: openai.OpenAI | openai.AsyncOpenAI, call: Call[Any, Any]) -> Any:

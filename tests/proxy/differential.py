@@ -572,6 +572,50 @@ def SECTIONED(section: str, rows: list[tuple[str, str, Scenario]]) -> list[Row]:
     return [Row(section, row_id, title, scenario) for row_id, title, scenario in rows]
 
 
+# --- LiteLLM's own keywords --------------------------------------------------------------------------------------
+
+# Names that route or answer the call (each has its own row or loopback test); the sweep gives every other name a
+# string, or a value of the type LiteLLM reads.
+SWEEP_SKIP = frozenset({"api_base", "api_key", "custom_llm_provider", "client", "mock_response", "mock_timeout",
+                        "fallbacks", "caching", "cache", "ssl_verify", "self", "acompletion", "model_list"})  # fmt: skip
+SWEEP_VALUES: dict[str, Any] = {"headers": {"x-a": "b"}, "num_retries": 0, "max_retries": 0, "request_timeout": 30,
+                                "force_timeout": 600, "stream_timeout": 30, "max_fallbacks": 1,
+                                "context_window_fallback_dict": {}}  # fmt: skip
+
+
+async def litellm_params_sweep(lib: ModuleType, ctx: Ctx) -> Obs:
+    from shim._litellm_params import PARAMS
+
+    seen: set[str] = set()
+    for name in sorted(set(PARAMS) - SWEEP_SKIP):
+        ctx.tap.clear()
+        kwargs = {name: SWEEP_VALUES.get(name, "x"), **ctx.auth}
+        await outcome(lambda kw=kwargs: lib.acompletion(model="litellm_proxy/chat", messages=HI, **kw), lambda r: {})
+        for request in ctx.tap.requests:
+            seen |= {key for key in body_of(request) if key in PARAMS}
+    return {"table names in the body": sorted(seen)}
+
+
+async def mock_response(lib: ModuleType, ctx: Ctx) -> Obs:
+    found = await outcome(lambda: lib.completion(model="litellm_proxy/chat", messages=HI, mock_response="hi"),
+                          lambda r: {"type": type(r).__name__, "content": r.choices[0].message.content,
+                                     "model": r.model, "usage": usage_of(r)})  # fmt: skip
+    return sent(ctx) | found
+
+
+async def response_format_class(lib: ModuleType, ctx: Ctx) -> Obs:
+    import pydantic
+
+    class Weather(pydantic.BaseModel):
+        city: str
+
+    found = await outcome(
+        lambda: lib.completion(model="litellm_proxy/chat", messages=HI, response_format=Weather, **ctx.auth),
+        lambda r: {"type": type(r).__name__},
+    )
+    return sent(ctx, "response_format") | found
+
+
 ROWS: list[Row] = [
     *SECTIONED(
         "Endpoints",
@@ -646,6 +690,14 @@ ROWS: list[Row] = [
                 "`num_retries=1` on a 500",
                 failing_chat("fail-500", max_retries=None, num_retries=1),
             ),
+        ],
+    ),
+    *SECTIONED(
+        "LiteLLM's own keywords",
+        [
+            ("litellm-params-sweep", "every name of `all_litellm_params`, one call each", litellm_params_sweep),
+            ("mock_response", "`mock_response='hi'`", mock_response),
+            ("response_format-class", "`response_format=<pydantic class>`", response_format_class),
         ],
     ),
 ]

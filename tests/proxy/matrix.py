@@ -118,6 +118,15 @@ REASONS: dict[tuple[str, str], str] = {
             "on); LiteLLM drops them for rerank and speech"
         ),
     ),
+    # LiteLLM's own keywords
+    ("litellm-params-sweep", "table names in the body"): (
+        "of LiteLLM's 377 own parameters only `metadata` and `tags` reach the gateway, on purpose (see the two rows "
+        "above); LiteLLM sends neither"
+    ),
+    ("mock_response", "model"): (
+        "`litellm_proxy/<model>`, as on a real answer: a mock has the result a real call would have; LiteLLM's "
+        "mock says the bare model"
+    ),
     # errors and retries
     ("error-refused", ALL): (
         "`APIConnectionError` (with LiteLLM's `status_code` 500), the openai meaning of a refused connection; "

@@ -1,0 +1,50 @@
+"""LiteLLM's debug switches: `shim._turn_on_debug()`, `shim.set_verbose = True`, `LITELLM_LOG=DEBUG`.
+
+Each turns on debug output of the `shim` loggers (one line per request: method, URL, model, body field names,
+the key masked). Read at call time; no handler is added until one of them is on.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from typing import Any
+
+from shim._errors import mask
+
+LOGGER = logging.getLogger("shim")
+_state = {"on": False, "handler": False}
+
+
+def turn_on() -> None:
+    """Turn on the shim loggers' debug output (LiteLLM's `_turn_on_debug`)."""
+    _state["on"] = True
+    _configure()
+
+
+def enabled() -> bool:
+    """True when any of the switches is on."""
+    verbose = bool(getattr(sys.modules["shim"], "set_verbose", False))
+    return _state["on"] or verbose or os.environ.get("LITELLM_LOG", "").strip().upper() == "DEBUG"
+
+
+def _configure() -> None:
+    LOGGER.setLevel(logging.DEBUG)
+    if not _state["handler"] and not LOGGER.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+        LOGGER.addHandler(handler)
+        _state["handler"] = True
+
+
+def log_request(method: str, url: str, api_key: str, body: dict[str, Any]) -> None:
+    """One debug line for a request about to be sent; the key masked (and scrubbed from the body, if there)."""
+    if not enabled():
+        return
+    _configure()
+    text = json.dumps(body, default=str, sort_keys=True)
+    if api_key and api_key in text:
+        text = text.replace(api_key, mask(api_key))
+    LOGGER.debug("%s %s key=%s body=%s", method.upper(), url, mask(api_key), text[:2000])
