@@ -12,7 +12,6 @@ import shim
 from shim.testing import FakeProxy
 from shim.types import AnthropicMessagesResponse, AnthropicStreamEvent
 
-
 HELLO = [{"role": "user", "content": "hello claude"}]
 
 
