@@ -320,6 +320,97 @@ def _models(_body: dict[str, Any], _delay: float) -> Reply:
 
 _RAW_HANDLERS = {_transcriptions, _translations, _image_upload}
 
+
+# --- Anthropic's Messages API and the gateway's own facts --------------------------------------------------------
+
+
+def _anthropic_text(body: dict[str, Any]) -> str:
+    messages: list[dict[str, Any]] = body["messages"]
+    return "echo: " + _last_user_text(messages)
+
+
+def _messages(body: dict[str, Any], chunk_delay: float) -> Reply:
+    text = _anthropic_text(body)
+    if body.get("stream"):
+        return Reply(200, _message_events(body, text, chunk_delay), "text/event-stream")
+    return _json(200, _message_object(body, text, [{"type": "text", "text": text}], "end_turn"))
+
+
+def _message_object(body: dict[str, Any], text: str, content: list[Any], stop: str | None) -> dict[str, Any]:
+    return {
+        "id": "msg_" + uuid.uuid4().hex[:12],
+        "type": "message",
+        "role": "assistant",
+        "model": body["model"],
+        "content": content,
+        "stop_reason": stop,
+        "stop_sequence": None,
+        "usage": {"input_tokens": len(_last_user_text(body["messages"]).split()), "output_tokens": len(text.split())},
+    }
+
+
+def _message_events(body: dict[str, Any], text: str, chunk_delay: float) -> Iterator[bytes]:
+    yield _named("message_start", {"type": "message_start", "message": _message_object(body, "", [], None)})
+    block = {"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}}
+    yield _named("content_block_start", block)
+    yield _named("ping", {"type": "ping"})
+    for piece in _pieces(text):
+        delta = {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": piece}}
+        yield _named("content_block_delta", delta)
+        if chunk_delay:
+            time.sleep(chunk_delay)
+    yield _named("content_block_stop", {"type": "content_block_stop", "index": 0})
+    usage = {"output_tokens": len(text.split())}
+    stop = {"type": "message_delta", "delta": {"stop_reason": "end_turn", "stop_sequence": None}, "usage": usage}
+    yield _named("message_delta", stop)
+    yield _named("message_stop", {"type": "message_stop"})
+
+
+# What the fake gateway says of its models: capabilities and prices as a LiteLLM proxy reports them.
+_MODEL_INFO: dict[str, dict[str, Any]] = {
+    "fake-chat": {
+        "max_tokens": 4096,
+        "max_input_tokens": 128000,
+        "max_output_tokens": 4096,
+        "input_cost_per_token": 1e-06,
+        "output_cost_per_token": 2e-06,
+        "litellm_provider": "openai",
+        "mode": "chat",
+        "supports_function_calling": True,
+        "supports_parallel_function_calling": True,
+        "supports_tool_choice": True,
+        "supports_response_schema": True,
+        "supports_vision": True,
+        "supports_reasoning": False,
+        "supports_system_messages": True,
+    },
+    "fake-embedding": {"max_input_tokens": 8191, "input_cost_per_token": 1e-07, "mode": "embedding"},
+    "fake-rerank": {"mode": "rerank"},
+}
+
+
+def _model_info(_body: dict[str, Any], _delay: float) -> Reply:
+    data = [
+        {
+            "model_name": name,
+            "litellm_params": {"model": "openai/" + name},
+            "model_info": {"id": f"fake-deployment-{index}", "key": name, **info},
+        }
+        for index, (name, info) in enumerate(_MODEL_INFO.items(), start=1)
+    ]
+    return _json(200, {"data": data})
+
+
+def _token_counter(body: dict[str, Any], _delay: float) -> Reply:
+    messages: list[dict[str, Any]] | None = body.get("messages")
+    if messages is not None:
+        count = sum(len(str(m.get("content", "")).split()) + 3 for m in messages) + 3
+    else:
+        count = len(str(body["prompt"]).split())
+    model = body["model"]
+    return _json(200, {"total_tokens": count, "request_model": model, "model_used": model, "error": False})
+
+
 _ROUTES: dict[tuple[str, str], Callable[[Any, float], Reply]] = {
     ("POST", "/chat/completions"): _chat,
     ("POST", "/completions"): _text,
@@ -335,4 +426,7 @@ _ROUTES: dict[tuple[str, str], Callable[[Any, float], Reply]] = {
     ("POST", "/v2/rerank"): _rerank,
     ("POST", "/responses"): _responses,
     ("GET", "/models"): _models,
+    ("POST", "/messages"): _messages,  # `/v1/messages`: the `/v1` is dropped above
+    ("GET", "/model/info"): _model_info,
+    ("POST", "/utils/token_counter"): _token_counter,
 }

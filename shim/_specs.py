@@ -22,6 +22,8 @@ from shim._errors import json_object
 from shim._results import Binary, Parser, Shape, decode_json, needs_list
 from shim._router import Route
 from shim.types import (
+    AnthropicMessagesResponse,
+    AnthropicStreamEvent,
     BinaryResponse,
     Embedding,
     EmbeddingResponse,
@@ -242,3 +244,54 @@ def _tuple_part(file: tuple[Any, ...]) -> FilePart:
     if len(file) in (2, 3) and isinstance(file[0], str) and isinstance(file[1], bytes):
         return (file[0], file[1]) if len(file) == 2 else (file[0], file[1], str(file[2]))
     raise TypeError("a file tuple must be (filename, bytes) or (filename, bytes, content_type)")
+
+
+# --- Anthropic's Messages API and the gateway's own facts (model info, token counts) -----------------------------
+# The proxy serves these at its root only (`/v1/messages`, `/model/info`, `/utils/token_counter`): their callers
+# send them from the gateway's root even when the base URL ends in `/v1` (`shim._facts.at_root`).
+
+
+def _model_entries(**data: Any) -> list[dict[str, Any]]:
+    entries: list[Any] = data["data"]
+    return [entry for entry in entries if json_object(entry)]
+
+
+def _total_tokens(**data: Any) -> int:
+    return int(data["total_tokens"])
+
+
+def _needs_count(body: Mapping[str, Any]) -> str | None:
+    count = body.get("total_tokens")
+    return None if isinstance(count, int) and not isinstance(count, bool) else "'total_tokens' must be an int"
+
+
+ANTHROPIC_MESSAGES: Spec[AnthropicMessagesResponse, AnthropicStreamEvent] = Spec(
+    "v1/messages",
+    Shape(AnthropicMessagesResponse.construct, needs_list("content"), prefix_model=True),
+    Shape(AnthropicStreamEvent.construct, finished=lambda event: event.get("type") == "message_stop"),
+)
+# Takes the model only to resolve its route and group name; `shim._facts` sends no query and caches every group.
+MODEL_INFO: Spec[list[dict[str, Any]], None] = Spec(
+    "model/info", Shape(_model_entries, needs_list("data")), method="get"
+)
+TOKEN_COUNTER: Spec[int, None] = Spec("utils/token_counter", Shape(_total_tokens, _needs_count))
+
+
+def anthropic_fields(max_tokens: object, messages: object, system: object) -> dict[str, Any]:
+    """A Messages API call's required `max_tokens` and `messages` (and `system`, a string or a list of blocks)."""
+    if isinstance(max_tokens, bool) or not isinstance(max_tokens, int) or max_tokens < 1:
+        raise TypeError(f"max_tokens must be a positive int (the Messages API requires it), not {max_tokens!r}")
+    if system is not None and not isinstance(system, (str, list)):
+        raise TypeError(f"system must be a string or a list of content blocks, not {type(system).__name__}")
+    return {"max_tokens": max_tokens, **messages_field(messages), "system": system}
+
+
+def token_count_fields(messages: object, text: object) -> dict[str, Any]:
+    """What `token_counter` counts: `messages`, or `text` (a string or a list of strings)."""
+    if messages is not None:
+        return messages_field(messages)
+    if isinstance(text, str) and text:
+        return {"prompt": text}
+    if isinstance(text, list) and text and all(isinstance(part, str) for part in typing.cast("list[Any]", text)):
+        return {"prompt": "".join(typing.cast("list[str]", text))}
+    raise TypeError("token_counter() needs messages=[{'role': 'user', 'content': '...'}] or text='...'")

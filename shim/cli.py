@@ -214,13 +214,40 @@ def _transcribe(args: argparse.Namespace) -> int:
 
 
 def _add_models(sub: argparse.ArgumentParser) -> None:
-    sub.add_argument("--json", action="store_true", help="print a JSON list")
+    sub.add_argument("--json", action="store_true", help="print a JSON list (with --info, an object by model)")
+    sub.add_argument("--info", action="store_true", help="add what the gateway says of each: context, price, supports")
 
 
 def _models(args: argparse.Namespace) -> int:
-    names = shim.models(**_gateway_options(args))
-    _print(json.dumps(names, indent=2) if args.json else "\n".join(names))
+    options = _gateway_options(args)
+    names = shim.models(**options)
+    if args.info:
+        infos = {name: _model_info(name, options) for name in names}
+        _print(json.dumps(infos, indent=2) if args.json else "\n".join(_info_line(*item) for item in infos.items()))
+    else:
+        _print(json.dumps(names, indent=2) if args.json else "\n".join(names))
     return 0
+
+
+def _model_info(name: str, options: dict[str, Any]) -> dict[str, Any]:
+    from shim._facts import UnknownModelGroup
+
+    try:
+        return shim.get_model_info("litellm_proxy/" + name, **options)  # one GET /model/info serves every name
+    except UnknownModelGroup:  # listed by /models (a wildcard route, say) but not described by /model/info
+        return {}
+
+
+def _info_line(name: str, info: dict[str, Any]) -> str:
+    facts = [f"context={info.get('max_input_tokens') or '?'}"]
+    if info.get("input_cost_per_token") is not None:
+        facts.append(f"$/token in={info['input_cost_per_token']:g} out={info.get('output_cost_per_token') or 0:g}")
+    supported = sorted(
+        key.removeprefix("supports_") for key, value in info.items() if key.startswith("supports_") and value is True
+    )
+    if supported:
+        facts.append("supports " + ",".join(supported))
+    return f"{name}  " + "  ".join(facts)
 
 
 def _add_doctor(sub: argparse.ArgumentParser) -> None:

@@ -342,3 +342,16 @@ def test_demo_against_a_broken_gateway_fails_each_row_and_exits_1(closed_port: i
     assert result.returncode == 1
     assert "FAIL connection refused" in result.stdout
     assert result.stdout.endswith("\n0 ok, 5 failed, 6 skipped\n")
+
+
+def test_models_info(proxy: FakeProxy) -> None:
+    result = shim_cli("models", "--info", *flags(proxy))
+    lines = result.stdout.splitlines()
+    assert lines[0] == (
+        "fake-chat  context=128000  $/token in=1e-06 out=2e-06  "
+        "supports function_calling,parallel_function_calling,response_schema,system_messages,tool_choice,vision"
+    )
+    assert lines[2] == "fake-rerank  context=?"
+    as_json = json.loads(shim_cli("models", "--info", "--json", *flags(proxy)).stdout)
+    assert as_json["fake-embedding"]["max_input_tokens"] == 8191
+    assert [r.path for r in proxy.requests].count("/model/info") == 2  # once per run, not once per model

@@ -383,6 +383,87 @@ async def models(lib: ModuleType, ctx: Ctx) -> Obs:
     return {"models()": sorted(function(**ctx.auth))}
 
 
+# --- Anthropic's Messages API and the gateway's own facts ---------------------------------------------------------
+
+PRICED = "litellm_proxy/priced"  # a group with a price and declared capabilities (harness.PRICED_GROUP)
+
+
+def anthropic_messages(use_async: bool) -> Scenario:
+    async def scenario(lib: ModuleType, ctx: Ctx) -> Obs:
+        call = lib.anthropic.messages.acreate if use_async else lib.anthropic.messages.create
+        kwargs = {"max_tokens": 32, "messages": HI, "model": PRICED, **ctx.auth}
+
+        def read(r: Any) -> Obs:
+            return {
+                "type": type(r).__name__,
+                "dict access": r["content"][0]["text"],
+                "model": r["model"],
+                "stop_reason": r["stop_reason"],
+                "usage": dict(r["usage"]) if r.get("usage") else None,
+            }
+
+        found = await outcome(lambda: call(**kwargs), read)
+        return sent(ctx, "max_tokens", "messages") | found
+
+    return scenario
+
+
+def sse_events(chunks: list[Any]) -> list[dict[str, Any]]:
+    """Stream events as dicts, whether they came as objects (shim) or as raw SSE bytes (LiteLLM)."""
+    if not chunks or not isinstance(chunks[0], bytes):
+        return [dict(chunk) if isinstance(chunk, dict) else chunk.model_dump() for chunk in chunks]
+    lines = b"".join(chunks).decode().splitlines()
+    return [json.loads(line[5:]) for line in lines if line.startswith("data:") and line[5:].strip() != "[DONE]"]
+
+
+async def anthropic_stream(lib: ModuleType, ctx: Ctx) -> Obs:
+    kwargs = {"max_tokens": 32, "messages": HI, "model": "litellm_proxy/chat", "stream": True, **ctx.auth}
+    chunks = list(lib.anthropic.messages.create(**kwargs))
+    events = sse_events(chunks)
+    text = "".join((e.get("delta") or {}).get("text") or "" for e in events if e.get("type") == "content_block_delta")
+    return sent(ctx, "stream") | {
+        "chunk type": sorted({type(c).__name__ for c in chunks}),
+        "event types": sorted({str(e.get("type")) for e in events}),
+        "text": text,
+    }
+
+
+async def model_info(lib: ModuleType, ctx: Ctx) -> Obs:
+    def read(info: Any) -> Obs:
+        return {name: info.get(name) for name in ("max_input_tokens", "input_cost_per_token", "supports_vision")}
+
+    return await outcome(lambda: lib.get_model_info(PRICED, **ctx.auth), read)
+
+
+async def supports(lib: ModuleType, ctx: Ctx) -> Obs:
+    ctx.monkeypatch.setattr(lib, "api_base", ctx.url)
+    ctx.monkeypatch.setattr(lib, "api_key", ctx.key)
+    names = ("supports_function_calling", "supports_vision", "supports_reasoning")
+    return {name: await outcome(lambda name=name: getattr(lib, name)(PRICED), lambda r: r) for name in names}
+
+
+async def cost(lib: ModuleType, ctx: Ctx) -> Obs:
+    response = lib.completion(model=PRICED, messages=HI, **ctx.auth)
+    found = await outcome(lambda: lib.completion_cost(completion_response=response), lambda c: {"cost": round(c, 6)})
+    return {"completion_cost": found}
+
+
+async def token_count(lib: ModuleType, ctx: Ctx) -> Obs:
+    ctx.monkeypatch.setattr(lib, "api_base", ctx.url)
+    ctx.monkeypatch.setattr(lib, "api_key", ctx.key)
+    found = await outcome(lambda: lib.token_counter(model=PRICED, messages=HI), lambda n: {"tokens": n})
+    return sent(ctx) | found
+
+
+async def batch(lib: ModuleType, ctx: Ctx) -> Obs:
+    conversations = [HI, [{"role": "user", "content": "second"}]]
+    results = lib.batch_completion(model="litellm_proxy/chat", messages=conversations, **ctx.auth)
+    return {
+        "types": [type(r).__name__ for r in results],
+        "contents": [r.choices[0].message.content for r in results],
+    }
+
+
 # --- configuration -----------------------------------------------------------------------------------------------
 
 
@@ -644,6 +725,19 @@ ROWS: list[Row] = [
             ("responses-stream", "`responses(stream=True)`", responses_stream(False)),
             ("aresponses-stream", "`aresponses(stream=True)`", responses_stream(True)),
             ("models", "`models`", models),
+        ],
+    ),
+    *SECTIONED(
+        "Anthropic's Messages API and the gateway's own facts",
+        [
+            ("anthropic-messages", "`anthropic.messages.create`", anthropic_messages(False)),
+            ("anthropic-amessages", "`anthropic.messages.acreate`", anthropic_messages(True)),
+            ("anthropic-stream", "`anthropic.messages.create(stream=True)`", anthropic_stream),
+            ("get_model_info", "`get_model_info` of a gateway alias", model_info),
+            ("supports", "`supports_*` of a gateway alias", supports),
+            ("completion_cost", "`completion_cost` of a priced alias", cost),
+            ("token_counter", "`token_counter`", token_count),
+            ("batch_completion", "`batch_completion`", batch),
         ],
     ),
     *SECTIONED(

@@ -40,6 +40,7 @@ OPENAI_GROUPS: dict[str, str] = {
     **{name: name for name in FAILING_MODELS},
 }
 RERANK_GROUP, RERANK_MODEL = "rerank", "fake-rerank"
+PRICED_GROUP = "priced"
 
 # Environment that makes the proxy start fast and stay on loopback; see FINDINGS.md for what each one saves.
 QUIET_ENV: dict[str, str] = {
@@ -59,8 +60,13 @@ def proxy_config(upstream_url: str, master_key: str = MASTER_KEY) -> dict[str, A
     ]
     # LiteLLM's cohere provider appends /v2/rerank to the api_base itself, so it gets the bare upstream URL.
     rerank = model_entry(RERANK_GROUP, f"cohere/{RERANK_MODEL}", upstream_url)
+    # A chat group with a price and declared capabilities: what `get_model_info`, `supports_*` and `completion_cost`
+    # read from the proxy (LiteLLM's SDK knows nothing of the alias).
+    priced = model_entry(PRICED_GROUP, "openai/fake-chat", f"{upstream_url}/v1")
+    priced["litellm_params"] |= {"input_cost_per_token": 0.001, "output_cost_per_token": 0.002}
+    priced["model_info"] = {"supports_function_calling": True, "supports_vision": True, "max_input_tokens": 1000}
     return {
-        "model_list": [*openai, rerank],
+        "model_list": [*openai, rerank, priced],
         # No retries inside the proxy: the failure tests count upstream attempts, and retries only add time here.
         "router_settings": {"num_retries": 0},
         "litellm_settings": {"num_retries": 0, "request_timeout": 30},

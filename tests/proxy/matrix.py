@@ -101,6 +101,45 @@ REASONS: dict[tuple[str, str], str] = {
         for row in ("responses-stream", "aresponses-stream")
     },
     ("models", ALL): "shim adds `models()`/`amodels()` (GET `/models`); LiteLLM's SDK has no such function",
+    # Anthropic's Messages API and the gateway's own facts
+    **each(
+        ("anthropic-messages", "anthropic-amessages", "anthropic-stream"),
+        "sent",
+        (
+            "sent natively to the gateway's `/v1/messages`, so Anthropic-only fields reach it as written; LiteLLM's "
+            "SDK translates the call into a chat completion and the answer back"
+        ),
+    ),
+    **each(
+        ("anthropic-messages", "anthropic-amessages"),
+        "type",
+        "`AnthropicMessagesResponse`: Anthropic's shape with attribute and dict access; LiteLLM returns a plain dict",
+    ),
+    **each(
+        ("anthropic-messages", "anthropic-amessages"),
+        "usage",
+        "follows from the path: the gateway's own count for `/v1/messages`, not the count of a translated chat call",
+    ),
+    ("anthropic-stream", "chunk type"): (
+        "parsed events (`AnthropicStreamEvent`, `event.type`, `event.delta`), with a cut stream raised as an "
+        "error; LiteLLM yields the raw SSE bytes"
+    ),
+    ("get_model_info", ALL): (
+        "asks the gateway's `/model/info`, which knows its aliases; LiteLLM looks in its local price list and "
+        "raises `ModelNotMappedError` for any alias"
+    ),
+    ("supports", ALL): (
+        "the gateway's declared capabilities (`/model/info`); LiteLLM's local price list does not know the alias "
+        "and says False"
+    ),
+    ("completion_cost", ALL): (
+        "what the gateway charged (`x-litellm-response-cost`, at the group's configured price); LiteLLM prices "
+        "locally and raises `ModelNotMappedError` for an alias"
+    ),
+    ("token_counter", "sent"): (
+        "counted by the gateway (`/utils/token_counter`), which knows the alias's tokenizer; LiteLLM counts "
+        "locally with a default tokenizer (the same count here)"
+    ),
     # configuration
     **{(row, ALL): NO_OPENAI_FALLBACK for row in ("unprefixed", "use_litellm_proxy-kwarg", "missing-base")},
     ("base-precedence", ALL): (
