@@ -216,11 +216,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     medians = runner.medians()
     report = Report(medians, rounds, args.quick, runner.notes(), {k: v for k, v in tops.items() if v})
     print(report.markdown())
-    pictures = [*([args.plot] if args.plot else []), *([REPO / "BENCHMARKS.png"] if args.write else [])]
-    for picture in pictures:
-        mode = "quick smoke run" if args.quick else f"{rounds} rounds"
-        if plot_scaling(medians, picture, subtitle=f"medians over {mode}, loopback, {os.cpu_count()} cores"):
-            _progress(f"wrote {picture}")
+    mode = "a quick smoke run" if args.quick else f"{rounds} rounds"
+    subtitle = f"medians of {mode}, loopback, {os.cpu_count()} cores"
+    if args.plot and plot_scaling(medians, args.plot, subtitle):
+        _progress(f"wrote {args.plot}")
     if args.write:
-        write_benchmarks(REPO / "BENCHMARKS.md", report)
-        _progress(f"wrote {REPO / 'BENCHMARKS.md'}")
+        drawn = plot_scaling(medians, REPO / "BENCHMARKS.png", subtitle)
+        write_benchmarks(REPO / "BENCHMARKS.md", report, picture=drawn)
+        _progress(f"wrote {REPO / 'BENCHMARKS.md'}" + (" and BENCHMARKS.png" if drawn else ""))

@@ -271,14 +271,16 @@ def machine_info() -> str:
         "Python": f"{platform.python_implementation()} {platform.python_version()}",
         "openai": _version("openai"),
         "httpx2": _version("httpx2"),
+        "httpx": _version("httpx"),
         "litellm": _version("litellm"),
         "shim": _version("shim"),
     }
     return "\n".join(f"- {name}: {value}" for name, value in facts.items())
 
 
-def write_benchmarks(path: Path, report: Report) -> None:
-    """Write BENCHMARKS.md: machine facts, then the tables; bench/README.md explains the method."""
+def write_benchmarks(path: Path, report: Report, *, picture: bool = False) -> None:
+    """Write BENCHMARKS.md: machine facts, the picture (BENCHMARKS.png, when drawn), then the tables;
+    bench/README.md explains the method."""
     text = [
         "# Benchmarks",
         "",
@@ -290,6 +292,7 @@ def write_benchmarks(path: Path, report: Report) -> None:
         "",
         "## Results",
         "",
+        *(["![Client CPU per sync chat call as the conversation grows](BENCHMARKS.png)", ""] if picture else []),
         report.markdown(),
     ]
     path.write_text("\n".join(text))

@@ -9,7 +9,7 @@ the client being measured, and it speaks HTTP/1.1 on a bare ``asyncio.Protocol``
 Routes, each with and without the ``/v1`` prefix: ``POST /chat/completions`` (JSON, or for ``"stream": true``
 an SSE stream of ``max_tokens`` chunks, ``STREAM_CHUNKS`` by default), ``POST /embeddings`` (one
 ``EMBEDDING_DIMS``-float vector; with ``dimensions`` in the body, one vector of that size per input),
-``POST /rerank``, and ``GET /bench/stats`` (request count and distinct API keys seen, for tests).
+``POST /rerank``, and ``GET /bench/stats`` (request count, distinct API keys and largest body seen, for tests).
 """
 
 from __future__ import annotations
@@ -126,9 +126,10 @@ class Stats:
     def __init__(self) -> None:
         self.requests = 0
         self.keys: set[bytes] = set()
+        self.largest_body = 0
 
     def as_json(self) -> bytes:
-        return _json({"requests": self.requests, "distinct_keys": len(self.keys)})
+        return _json({"requests": self.requests, "distinct_keys": len(self.keys), "largest_body": self.largest_body})
 
 
 @functools.cache
@@ -203,6 +204,7 @@ class _HTTPProtocol(asyncio.Protocol):
         method, path, _ = lines[0].split(b" ", 2)
         self._stats.requests += 1
         self._stats.keys.add(headers.get(b"authorization", b""))
+        self._stats.largest_body = max(self._stats.largest_body, length)
         self._transport.write(_route(method, path, body, self._stats))
         if headers.get(b"connection", b"").lower() == b"close":
             self._transport.close()
