@@ -62,7 +62,7 @@ FULL = Sizes(
     streams=20,
     blocks=10,
     chat_calls={1: 400, 50: 200, 400: 60},
-    batch_calls=20,
+    batch_calls=10,
     long_streams=3,
     async_long_calls=200,
 )
