@@ -61,10 +61,10 @@ FULL = Sizes(
     tenants=500,
     streams=20,
     blocks=10,
-    chat_calls={1: 400, 50: 200, 400: 60},
+    chat_calls={1: 200, 50: 100, 400: 40},
     batch_calls=10,
     long_streams=3,
-    async_long_calls=200,
+    async_long_calls=100,
 )
 QUICK = Sizes(
     calls=20,

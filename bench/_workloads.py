@@ -90,16 +90,16 @@ def import_(contender: str, url: str, sizes: Sizes) -> Metrics:
 
 # --- chat, async ---------------------------------------------------------------------------------
 
-AsyncCall = Callable[[int], Awaitable[object]]
+AsyncCall = Callable[[int, Conversation], Awaitable[object]]  # (call number, messages)
 
 
-async def _drive(call: AsyncCall, calls: int, concurrency: int) -> float:
+async def _drive(call: AsyncCall, calls: int, concurrency: int, messages: Conversation) -> float:
     """Run ``calls`` calls from ``concurrency`` workers pulling from one counter; return the wall time."""
     counter = iter(range(calls))
 
     async def worker() -> None:
         for i in counter:
-            await call(i)
+            await call(i, messages)
 
     start = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(concurrency)))
@@ -109,15 +109,13 @@ async def _drive(call: AsyncCall, calls: int, concurrency: int) -> float:
 Close = Callable[[], Awaitable[None]]
 
 
-async def _async_chat(
-    contender: str, url: str, key_of: Callable[[int], str], messages: Conversation
-) -> tuple[AsyncCall, Close]:
+async def _async_chat(contender: str, url: str, key_of: Callable[[int], str]) -> tuple[AsyncCall, Close]:
     """A call for the contender, and what closes the clients it made (after timing). The floor sends one key."""
     if contender == "floor":
         floor = AsyncFloor(url)
-        body = {"model": MODEL, "messages": messages}
 
-        async def bare(i: int) -> object:
+        async def bare(i: int, messages: Conversation) -> object:
+            body = {"model": MODEL, "messages": messages}
             return (await floor.post("/chat/completions", body))["choices"][0]["message"]["content"]
 
         return bare, floor.aclose
@@ -131,7 +129,7 @@ async def _async_chat(
         # Imported here, before the clock starts, exactly as load() does for the other contenders.
         from openai import AsyncOpenAI
 
-        async def raw(i: int) -> object:
+        async def raw(i: int, messages: Conversation) -> object:
             key = key_of(i)
             if key not in clients:
                 # One client per tenant, made on first use, as an application without shim would.
@@ -142,7 +140,7 @@ async def _async_chat(
         return raw, close
     lib = load(contender)
 
-    async def routed(i: int) -> object:
+    async def routed(i: int, messages: Conversation) -> object:
         response = await lib.acompletion(model=PROXY_MODEL, messages=messages, api_base=url, api_key=key_of(i))
         return response.choices[0]
 
@@ -159,13 +157,18 @@ async def _throughput(
     messages: Conversation = MESSAGES,
     calls: int | None = None,
 ) -> Metrics:
-    """Calls per second, and this process's CPU time per call (the server runs in another process)."""
-    call, close = await _async_chat(contender, url, key_of, messages)
+    """Calls per second, and this process's CPU time per call (the server runs in another process).
+
+    The warm-up that opens the connections sends one short message whatever ``messages`` is: 50 coroutines each
+    spending ~60 ms of CPU before their first await (raw openai at 400 messages) hold up the loop past the
+    SDK's 5 s connect timeout on a loaded machine, and connecting is not what the row measures.
+    """
+    call, close = await _async_chat(contender, url, key_of)
     if warmup:
-        await _drive(call, sizes.concurrency, sizes.concurrency)
+        await _drive(call, sizes.concurrency, sizes.concurrency, MESSAGES)
     calls = sizes.async_calls if calls is None else calls
     cpu = time.process_time()
-    elapsed = await _drive(call, calls, sizes.concurrency)
+    elapsed = await _drive(call, calls, sizes.concurrency, messages)
     cpu = time.process_time() - cpu
     await close()
     return {"calls_per_s": calls / elapsed, "cpu_ms": cpu / calls * 1e3, "calls": calls, "rss_mb": peak_rss_mb()}
