@@ -216,7 +216,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     medians = runner.medians()
     report = Report(medians, rounds, args.quick, runner.notes(), {k: v for k, v in tops.items() if v})
     print(report.markdown())
-    mode = "a quick smoke run" if args.quick else f"{rounds} rounds"
+    mode = "a quick smoke run" if args.quick else f"{rounds} round{'s' if rounds > 1 else ''}"
     subtitle = f"medians of {mode}, loopback, {os.cpu_count()} cores"
     if args.plot and plot_scaling(medians, args.plot, subtitle):
         _progress(f"wrote {args.plot}")
