@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo examples test lint typecheck pytest ecosystem install install-test clean bench soak reliability-report
+.PHONY: demo examples test lint typecheck pytest ecosystem install install-test install-bench clean bench soak reliability-report
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -14,12 +14,18 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 # `compat` brings a real LiteLLM proxy for tests/proxy (about 1.5 min to install); `make demo` stays light.
+# `bench` (matplotlib) lets the bench smoke test draw the picture.
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q -e '.[test,compat]'
+	$(BIN)/python -m pip install -q -e '.[test,compat,bench]'
+	touch $@ $(VENV)/.installed $(VENV)/.installed-bench
+
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[bench]'
 	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
+install-bench: $(VENV)/.installed-bench
 
 demo: install
 	$(BIN)/shim demo
@@ -62,8 +68,8 @@ reliability-report: install-test
 soak: install-test
 	$(BIN)/python -m tests.reliability.report --soak
 
-# Side-by-side benchmarks (bench/README.md); BENCH_ARGS=--quick for a smoke run, --write for BENCHMARKS.md.
-bench: install
+# Side-by-side benchmarks (bench/README.md); BENCH_ARGS=--quick for a smoke run, --write for BENCHMARKS.md and .png.
+bench: install-bench
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:

@@ -4,7 +4,8 @@ Order matters on a shared, noisy machine: each round runs every row once per con
 contenders' order rotates from round to round, so a burst of noise or thermal drift lands on all of
 them alike instead of on whichever ran last. The median over rounds then drops the outliers. In the
 per-call rows openai and shim share a process and take turns in short blocks (see PLAN), which cancels
-the drift that separate processes minutes apart would see.
+the drift that separate processes minutes apart would see. The rows that grow the work add the floor (a bare
+HTTP client) to that process, and the patch rows take turns between the SDK unpatched and patched.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import cast
 
+from bench._plot import plot_scaling
 from bench._report import Key, Report, write_benchmarks
 
 # Which contenders each row compares, one process per entry; the order is only the first round's. Contenders
@@ -38,6 +40,14 @@ PLAN: dict[str, list[str]] = {
     "stream": ["openai,shim", "litellm"],
     "embedding": ["openai,shim", "litellm"],
     "rerank": ["openai,shim", "litellm"],
+    "chat1": ["floor,shim,openai", "litellm"],
+    "chat50": ["floor,shim,openai", "litellm"],
+    "chat400": ["floor,shim,openai", "litellm"],
+    "embed_batch": ["floor,shim,openai", "litellm"],
+    "stream_long": ["floor,shim,openai", "litellm"],
+    "patch1": ["openai,patched"],
+    "patch400": ["openai,patched"],
+    "async_long": ["floor", "openai", "shim", "litellm"],
 }
 # A whole process's start-up varies by a third from one run to the next here: these rows take several turns per
 # round (contenders alternating), and the median is over every turn of every round.
@@ -181,7 +191,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--rounds", type=int, default=5, help="rounds per row and contender (default 5)")
     parser.add_argument("--quick", action="store_true", help="one small round: a smoke run, not a measurement")
     parser.add_argument("--rows", default=",".join(PLAN), help=f"comma-separated subset of {','.join(PLAN)}")
-    parser.add_argument("--write", action="store_true", help="also write the results to BENCHMARKS.md")
+    parser.add_argument("--write", action="store_true", help="also write BENCHMARKS.md and BENCHMARKS.png")
+    parser.add_argument("--plot", type=Path, help="also draw the chat rows' picture to this PNG file")
     parser.add_argument("--python", default=sys.executable, help="interpreter for the server and workloads")
     return parser.parse_args(argv)
 
@@ -205,6 +216,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     medians = runner.medians()
     report = Report(medians, rounds, args.quick, runner.notes(), {k: v for k, v in tops.items() if v})
     print(report.markdown())
+    mode = "a quick smoke run" if args.quick else f"{rounds} round{'s' if rounds > 1 else ''}"
+    subtitle = f"medians of {mode}, loopback, {os.cpu_count()} cores"
+    if args.plot and plot_scaling(medians, args.plot, subtitle):
+        _progress(f"wrote {args.plot}")
     if args.write:
-        write_benchmarks(REPO / "BENCHMARKS.md", report)
-        _progress(f"wrote {REPO / 'BENCHMARKS.md'}")
+        drawn = plot_scaling(medians, REPO / "BENCHMARKS.png", subtitle)
+        write_benchmarks(REPO / "BENCHMARKS.md", report, picture=drawn)
+        _progress(f"wrote {REPO / 'BENCHMARKS.md'}" + (" and BENCHMARKS.png" if drawn else ""))

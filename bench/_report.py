@@ -17,7 +17,8 @@ Medians = Mapping[Key, Mapping[str, float]]
 
 @dataclass(frozen=True)
 class Target:
-    """A goal for shim: ``shim`` vs ``base`` as a ratio or as an absolute difference."""
+    """A goal: ``subject`` vs ``base`` as a ratio or as an absolute difference. "shim needs 3x less CPU than
+    litellm" is ``Target("ratio>=", 3, base="shim", subject="litellm")``: litellm >= 3x shim."""
 
     kind: Literal["ratio<=", "ratio>=", "diff<="]
     bound: float
@@ -46,7 +47,7 @@ class Line:
     row: str
     key: str
     unit: str
-    target: Target | None = None
+    targets: tuple[Target, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -64,15 +65,79 @@ MAIN = Table(
     columns=[("openai", "raw openai"), ("shim", "shim"), ("litellm", "litellm")],
     ratios=[("shim", "openai"), ("litellm", "openai")],
     lines=[
-        Line("cold start: wall", "cold", "wall_ms", "ms", Target("ratio<=", 1.10)),
-        Line("cold start: peak RSS", "cold", "rss_mb", "MB", Target("diff<=", 10)),
+        Line("cold start: wall", "cold", "wall_ms", "ms", (Target("ratio<=", 1.10),)),
+        Line("cold start: peak RSS", "cold", "rss_mb", "MB", (Target("diff<=", 10),)),
         Line("import time", "import", "import_ms", "ms"),
         Line("import: modules loaded", "import", "modules", ""),
-        Line("sync chat, per call (p50)", "sync", "p50_ms", "ms", Target("ratio<=", 1.00)),
-        Line("async chat, c=50", "async", "calls_per_s", "calls/s", Target("ratio>=", 1.00)),
-        Line("stream, per chunk", "stream", "per_chunk_us", "µs", Target("ratio<=", 1.00)),
+        Line("sync chat, per call (p50)", "sync", "p50_ms", "ms", (Target("ratio<=", 1.00),)),
+        Line("sync chat, client CPU per call (p50)", "sync", "cpu_ms", "ms"),
+        Line("async chat, c=50", "async", "calls_per_s", "calls/s", (Target("ratio>=", 1.00),)),
+        Line("stream, per chunk", "stream", "per_chunk_us", "µs", (Target("ratio<=", 1.00),)),
+        Line("stream, client CPU per chunk", "stream", "cpu_per_chunk_us", "µs"),
         Line("embeddings, per call (p50)", "embedding", "p50_ms", "ms"),
         Line("rerank, per call (p50)", "rerank", "p50_ms", "ms"),
+    ],
+)
+
+# The conversation lengths of the chat rows (`chat1`, `chat50`, `chat400`), as the picture's x axis.
+CHAT_LENGTHS = (1, 50, 400)
+
+
+def _less_cpu(than: str, factor: float) -> Target:
+    """shim needs ``factor`` times less client CPU than ``than``."""
+    return Target("ratio>=", factor, base="shim", subject=than)
+
+
+SCALING = Table(
+    title=(
+        "As the work grows: client CPU per call (medians; floor, shim and raw openai take turns in one process, "
+        "LiteLLM runs in its own)"
+    ),
+    columns=[("floor", "floor"), ("shim", "shim"), ("litellm", "litellm"), ("openai", "raw openai")],
+    ratios=[("shim", "floor"), ("litellm", "shim"), ("openai", "shim")],
+    lines=[
+        Line(
+            "chat, 1 message: client CPU",
+            "chat1",
+            "cpu_ms",
+            "ms",
+            (Target("ratio<=", 1.8, base="floor"), _less_cpu("litellm", 3)),
+        ),
+        Line("chat, 50 messages: client CPU", "chat50", "cpu_ms", "ms", (_less_cpu("litellm", 3),)),
+        Line(
+            "chat, 400 messages: client CPU",
+            "chat400",
+            "cpu_ms",
+            "ms",
+            (Target("ratio<=", 1.5, base="floor"), _less_cpu("litellm", 3), _less_cpu("openai", 20)),
+        ),
+        Line("chat, 1 message: wall (p50)", "chat1", "p50_ms", "ms"),
+        Line("chat, 50 messages: wall (p50)", "chat50", "p50_ms", "ms"),
+        Line("chat, 400 messages: wall (p50)", "chat400", "p50_ms", "ms"),
+        Line("embeddings, 256 x 1,536: client CPU", "embed_batch", "cpu_ms", "ms"),
+        Line("embeddings, 256 x 1,536: wall (p50)", "embed_batch", "p50_ms", "ms"),
+        Line("stream of 5,000 chunks: client CPU per chunk", "stream_long", "cpu_per_chunk_us", "µs"),
+        Line("stream of 5,000 chunks: wall per chunk", "stream_long", "per_chunk_us", "µs"),
+        Line("async c=50, 400 messages: throughput", "async_long", "calls_per_s", "calls/s"),
+        Line("async c=50, 400 messages: client CPU per call", "async_long", "cpu_ms", "ms"),
+    ],
+)
+
+PATCHED = Table(
+    title="`client.chat.completions.create` under `shim.patch_openai()` (medians; both take turns in one process)",
+    columns=[("openai", "unpatched SDK"), ("patched", "patched")],
+    ratios=[("patched", "openai")],
+    lines=[
+        Line("1 message: client CPU", "patch1", "cpu_ms", "ms", (Target("ratio<=", 1.00, subject="patched"),)),
+        Line(
+            "400 messages: client CPU",
+            "patch400",
+            "cpu_ms",
+            "ms",
+            (Target("ratio>=", 10, base="patched", subject="openai"),),
+        ),
+        Line("1 message: wall (p50)", "patch1", "p50_ms", "ms"),
+        Line("400 messages: wall (p50)", "patch400", "p50_ms", "ms"),
     ],
 )
 
@@ -86,10 +151,13 @@ TENANTS = Table(
     ],
     ratios=[("shim", "shim_1key"), ("shim", "openai")],
     lines=[
-        Line("throughput", "tenants", "calls_per_s", "calls/s", Target("ratio>=", 0.95, base="shim_1key")),
-        Line("peak RSS", "tenants", "rss_mb", "MB", Target("diff<=", 5, base="shim_1key")),
+        Line("throughput", "tenants", "calls_per_s", "calls/s", (Target("ratio>=", 0.95, base="shim_1key"),)),
+        Line("peak RSS", "tenants", "rss_mb", "MB", (Target("diff<=", 5, base="shim_1key"),)),
     ],
 )
+
+
+TABLES = (MAIN, SCALING, PATCHED, TENANTS)
 
 
 def _number(value: float | None) -> str:
@@ -103,14 +171,20 @@ def _cell(medians: Medians, row: str, contender: str, key: str) -> float | None:
     return medians.get((row, contender), {}).get(key)
 
 
-def _verdict(line: Line, medians: Medians) -> str:
-    if line.target is None:
-        return ""
-    subject = _cell(medians, line.row, line.target.subject, line.key)
-    base = _cell(medians, line.row, line.target.base, line.key)
+Verdict = Literal["pass", "FAIL", "n/a"]
+
+
+def verdict(line: Line, target: Target, medians: Medians) -> Verdict:
+    """Whether the medians meet one target of a line (n/a when a contender was not measured)."""
+    subject = _cell(medians, line.row, target.subject, line.key)
+    base = _cell(medians, line.row, target.base, line.key)
     if subject is None or base is None:
         return "n/a"
-    return "pass" if line.target.check(subject, base) else "**FAIL**"
+    return "pass" if target.check(subject, base) else "FAIL"
+
+
+def _verdicts(line: Line, medians: Medians) -> str:
+    return "; ".join("**FAIL**" if v == "FAIL" else v for v in (verdict(line, t, medians) for t in line.targets))
 
 
 def render_table(table: Table, medians: Medians) -> str:
@@ -124,7 +198,7 @@ def render_table(table: Table, medians: Medians) -> str:
         for num, den in table.ratios:
             a, b = _cell(medians, line.row, num, line.key), _cell(medians, line.row, den, line.key)
             cells.append(f"{a / b:.2f}x" if a is not None and b else "—")
-        cells += [line.target.describe(line.unit) if line.target else "", _verdict(line, medians)]
+        cells += ["; ".join(t.describe(line.unit) for t in line.targets), _verdicts(line, medians)]
         out.append("| " + " | ".join(cells) + " |")
     return "\n".join(out)
 
@@ -140,13 +214,26 @@ class Report:
     import_tops: dict[str, list[tuple[str, int]]] = field(default_factory=dict[str, list[tuple[str, int]]])
 
     def markdown(self) -> str:
-        parts = [render_table(MAIN, self.medians), render_table(TENANTS, self.medians)]
+        parts = [render_table(table, self.medians) for table in TABLES]
         if self.import_tops:
             parts.append(_import_tops(self.import_tops))
         mode = "quick smoke run, sizes too small to compare" if self.quick else "full run"
-        footer = [f"Rounds: {self.rounds} ({mode}). Ratios are of medians; '—' means not measured."]
+        footer = [f"Rounds: {self.rounds} ({mode}). Ratios are of medians; '—' means not measured.", self.summary()]
         parts.append("\n".join(footer + [f"- {note}" for note in self.notes]))
         return "\n\n".join(parts) + "\n"
+
+    def summary(self) -> str:
+        """One line: how many targets were met, and which were not."""
+        outcomes = [
+            (f"{line.label}: {target.describe(line.unit)}", verdict(line, target, self.medians))
+            for table in TABLES
+            for line in table.lines
+            for target in line.targets
+        ]
+        failed = [name for name, result in outcomes if result == "FAIL"]
+        counts = {result: sum(1 for _, r in outcomes if r == result) for result in ("pass", "FAIL", "n/a")}
+        text = f"Targets: {counts['pass']} pass, {counts['FAIL']} FAIL, {counts['n/a']} n/a."
+        return text + "".join(f"\n- FAIL: {name}" for name in failed)
 
 
 def _import_tops(tops: Mapping[str, list[tuple[str, int]]]) -> str:
@@ -184,14 +271,16 @@ def machine_info() -> str:
         "Python": f"{platform.python_implementation()} {platform.python_version()}",
         "openai": _version("openai"),
         "httpx2": _version("httpx2"),
+        "httpx": _version("httpx"),
         "litellm": _version("litellm"),
         "shim": _version("shim"),
     }
     return "\n".join(f"- {name}: {value}" for name, value in facts.items())
 
 
-def write_benchmarks(path: Path, report: Report) -> None:
-    """Write BENCHMARKS.md: machine facts, then the tables; bench/README.md explains the method."""
+def write_benchmarks(path: Path, report: Report, *, picture: bool = False) -> None:
+    """Write BENCHMARKS.md: machine facts, the picture (BENCHMARKS.png, when drawn), then the tables;
+    bench/README.md explains the method."""
     text = [
         "# Benchmarks",
         "",
@@ -203,6 +292,7 @@ def write_benchmarks(path: Path, report: Report) -> None:
         "",
         "## Results",
         "",
+        *(["![Client CPU per sync chat call as the conversation grows](BENCHMARKS.png)", ""] if picture else []),
         report.markdown(),
     ]
     path.write_text("\n".join(text))

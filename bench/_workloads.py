@@ -20,108 +20,43 @@ api_base=URL)``), as LiteLLM's proxy docs show it. In the ``tenants`` row, ``ope
 from __future__ import annotations
 
 import asyncio
-import importlib
 import json
-import os
-import resource
 import statistics
 import sys
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from types import ModuleType
 from typing import TYPE_CHECKING
+
+from bench._common import (
+    FULL,
+    KEY,
+    MESSAGES,
+    MODEL,
+    PROXY_MODEL,
+    QUICK,
+    AsyncFloor,
+    Conversation,
+    Metrics,
+    Samples,
+    Sizes,
+    Skip,
+    Unit,
+    conversation,
+    interleaved,
+    load,
+    one,
+    peak_rss_mb,
+)
+from bench._scaling import AROUND, UNITS, stream_unit
 
 if TYPE_CHECKING:
     from openai import AsyncOpenAI
-    from openai.types.chat import ChatCompletionMessageParam
 
-MODEL = "m"
-PROXY_MODEL = "litellm_proxy/m"
-KEY = "sk-bench"
-MESSAGES: list[ChatCompletionMessageParam] = [{"role": "user", "content": "Say hello."}]
 QUERY = "what is a gateway?"
 DOCUMENTS = ["a gateway forwards requests", "a cat sleeps"]
-
-Metrics = dict[str, float]
-
-
-@dataclass(frozen=True)
-class Sizes:
-    """How much work one run does; ``QUICK`` only proves that the code paths work."""
-
-    calls: int  # sync rows: timed calls per run
-    warmup: int  # untimed calls first, so connection set-up and lazy imports are not timed
-    async_calls: int
-    concurrency: int
-    tenants: int
-    streams: int
-    blocks: int  # per-call rows: contenders take turns this many times, each time for calls / blocks calls
-
-
-FULL = Sizes(calls=400, warmup=20, async_calls=2000, concurrency=50, tenants=500, streams=20, blocks=10)
-QUICK = Sizes(calls=20, warmup=2, async_calls=100, concurrency=10, tenants=20, streams=2, blocks=2)
-
-
-class Skip(Exception):
-    """The contender cannot run here (not installed, or not implemented yet)."""
-
-
-def load(library: str, *, first_use: bool = True) -> ModuleType:
-    """Import a contender's library, or raise Skip saying why it cannot run.
-
-    shim loads its modules on first use (PEP 562): ``first_use=False`` checks that it has ``completion``
-    without touching it, so that the ``import`` row times ``import shim`` alone.
-    """
-    # litellm fetches its model cost map over the network at import unless told not to.
-    os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
-    try:
-        module = importlib.import_module(library)
-    except ImportError as exc:
-        raise Skip(f"`import {library}` failed: {exc}") from exc
-    # An empty shim/ directory imports as a namespace package: that is "not written yet", not a result.
-    ready = hasattr(module, "completion") if first_use else "completion" in getattr(module, "__all__", ())
-    if library == "shim" and not ready:
-        raise Skip(f"{library} has no completion() yet")
-    return module
-
-
-def peak_rss_mb() -> float:
-    """This process's peak resident set size, in MiB (ru_maxrss is KiB on Linux)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-# A per-call workload: one call (or one whole stream), returning how many units it produced (1, or chunks).
-Unit = Callable[[], int]
-
-
-def interleaved(
-    units: dict[str, Unit], count: int, warmup: int, blocks: int
-) -> tuple[dict[str, list[float]], dict[str, int]]:
-    """Seconds per unit of every call, per contender, and the units its last call produced; the contenders take
-    turns in ``blocks`` blocks, the order alternating from block to block, so neither always runs first.
-    """
-    for unit in units.values():
-        for _ in range(warmup):
-            unit()
-    produced = dict.fromkeys(units, 0)
-    samples: dict[str, list[float]] = {name: [] for name in units}
-    order = list(units)
-    for block in range(blocks):
-        for name in order if block % 2 == 0 else order[::-1]:
-            for _ in range(max(count // blocks, 1)):
-                start = time.perf_counter()
-                produced[name] = units[name]()
-                samples[name].append((time.perf_counter() - start) / max(produced[name], 1))
-    return samples, produced
-
-
-def _one(call: Callable[[], object]) -> Unit:
-    def unit() -> int:
-        call()
-        return 1
-
-    return unit
+# The conversation length of the ``async_long`` row: CPU-bound, where a client's cost per call becomes capacity.
+ASYNC_LONG_MESSAGES = 400
+STREAM_CHUNKS = 500
 
 
 # --- chat, sync ---------------------------------------------------------------------------------
@@ -155,62 +90,100 @@ def import_(contender: str, url: str, sizes: Sizes) -> Metrics:
 
 # --- chat, async ---------------------------------------------------------------------------------
 
-AsyncCall = Callable[[int], Awaitable[object]]
+AsyncCall = Callable[[int, Conversation], Awaitable[object]]  # (call number, messages)
 
 
-async def _drive(call: AsyncCall, calls: int, concurrency: int) -> float:
+async def _drive(call: AsyncCall, calls: int, concurrency: int, messages: Conversation) -> float:
     """Run ``calls`` calls from ``concurrency`` workers pulling from one counter; return the wall time."""
     counter = iter(range(calls))
 
     async def worker() -> None:
         for i in counter:
-            await call(i)
+            await call(i, messages)
 
     start = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(concurrency)))
     return time.perf_counter() - start
 
 
-async def _async_chat(
-    contender: str, url: str, key_of: Callable[[int], str]
-) -> tuple[AsyncCall, dict[str, AsyncOpenAI]]:
-    """A call for the contender, and the raw clients it makes as it goes (to close after timing)."""
+Close = Callable[[], Awaitable[None]]
+
+
+async def _async_chat(contender: str, url: str, key_of: Callable[[int], str]) -> tuple[AsyncCall, Close]:
+    """A call for the contender, and what closes the clients it made (after timing). The floor sends one key."""
+    if contender == "floor":
+        floor = AsyncFloor(url)
+
+        async def bare(i: int, messages: Conversation) -> object:
+            body = {"model": MODEL, "messages": messages}
+            return (await floor.post("/chat/completions", body))["choices"][0]["message"]["content"]
+
+        return bare, floor.aclose
     clients: dict[str, AsyncOpenAI] = {}
+
+    async def close() -> None:
+        for client in clients.values():
+            await client.close()
+
     if contender == "openai":
         # Imported here, before the clock starts, exactly as load() does for the other contenders.
         from openai import AsyncOpenAI
 
-        async def raw(i: int) -> object:
+        async def raw(i: int, messages: Conversation) -> object:
             key = key_of(i)
             if key not in clients:
                 # One client per tenant, made on first use, as an application without shim would.
                 clients[key] = AsyncOpenAI(base_url=url + "/v1", api_key=key)
-            response = await clients[key].chat.completions.create(model=MODEL, messages=MESSAGES)
+            response = await clients[key].chat.completions.create(model=MODEL, messages=messages)
             return response.choices[0].message.content
 
-        return raw, clients
+        return raw, close
     lib = load(contender)
 
-    async def routed(i: int) -> object:
-        response = await lib.acompletion(model=PROXY_MODEL, messages=MESSAGES, api_base=url, api_key=key_of(i))
+    async def routed(i: int, messages: Conversation) -> object:
+        response = await lib.acompletion(model=PROXY_MODEL, messages=messages, api_base=url, api_key=key_of(i))
         return response.choices[0]
 
-    return routed, clients
+    return routed, close
 
 
-async def _throughput(contender: str, url: str, sizes: Sizes, key_of: Callable[[int], str], warmup: bool) -> Metrics:
-    call, clients = await _async_chat(contender, url, key_of)
+async def _throughput(
+    contender: str,
+    url: str,
+    sizes: Sizes,
+    key_of: Callable[[int], str],
+    *,
+    warmup: bool,
+    messages: Conversation = MESSAGES,
+    calls: int | None = None,
+) -> Metrics:
+    """Calls per second, and this process's CPU time per call (the server runs in another process).
+
+    The warm-up that opens the connections sends one short message whatever ``messages`` is: 50 coroutines each
+    spending ~60 ms of CPU before their first await (raw openai at 400 messages) hold up the loop past the
+    SDK's 5 s connect timeout on a loaded machine, and connecting is not what the row measures.
+    """
+    call, close = await _async_chat(contender, url, key_of)
     if warmup:
-        await _drive(call, sizes.concurrency, sizes.concurrency)
-    elapsed = await _drive(call, sizes.async_calls, sizes.concurrency)
-    for client in clients.values():
-        await client.close()
-    return {"calls_per_s": sizes.async_calls / elapsed, "calls": sizes.async_calls, "rss_mb": peak_rss_mb()}
+        await _drive(call, sizes.concurrency, sizes.concurrency, MESSAGES)
+    calls = sizes.async_calls if calls is None else calls
+    cpu = time.process_time()
+    elapsed = await _drive(call, calls, sizes.concurrency, messages)
+    cpu = time.process_time() - cpu
+    await close()
+    return {"calls_per_s": calls / elapsed, "cpu_ms": cpu / calls * 1e3, "calls": calls, "rss_mb": peak_rss_mb()}
 
 
 def async_(contender: str, url: str, sizes: Sizes) -> Metrics:
     """Throughput of concurrent chat calls with one key, after a warm-up that opens the connections."""
     return asyncio.run(_throughput(contender, url, sizes, lambda _: KEY, warmup=True))
+
+
+def async_long(contender: str, url: str, sizes: Sizes) -> Metrics:
+    """``async_`` with 400-message conversations: CPU-bound, so a client's cost per call becomes capacity."""
+    messages = conversation(ASYNC_LONG_MESSAGES)
+    calls = sizes.async_long_calls
+    return asyncio.run(_throughput(contender, url, sizes, lambda _: KEY, warmup=True, messages=messages, calls=calls))
 
 
 def tenants(contender: str, url: str, sizes: Sizes) -> Metrics:
@@ -233,36 +206,15 @@ def tenants(contender: str, url: str, sizes: Sizes) -> Metrics:
 # --- streaming, embeddings, rerank ---------------------------------------------------------------
 
 
-def stream_unit(contender: str, url: str) -> Unit:
-    """Read one whole stream; its unit is the chunk."""
-    if contender == "openai":
-        from openai import OpenAI
-
-        client = OpenAI(base_url=url + "/v1", api_key=KEY)
-
-        def raw() -> int:
-            stream = client.chat.completions.create(model=MODEL, messages=MESSAGES, stream=True)
-            return sum(1 for chunk in stream if chunk.choices)
-
-        return raw
-    lib = load(contender)
-
-    def routed() -> int:
-        stream = lib.completion(model=PROXY_MODEL, messages=MESSAGES, api_base=url, api_key=KEY, stream=True)
-        return sum(1 for chunk in stream if chunk.choices)
-
-    return routed
-
-
 def embedding_unit(contender: str, url: str) -> Unit:
     """A one-input embeddings call."""
     if contender == "openai":
         from openai import OpenAI
 
         client = OpenAI(base_url=url + "/v1", api_key=KEY)
-        return _one(lambda: client.embeddings.create(model=MODEL, input=["hello world"]).data[0])
+        return one(lambda: client.embeddings.create(model=MODEL, input=["hello world"]).data[0])
     lib = load(contender)
-    return _one(lambda: lib.embedding(model=PROXY_MODEL, input=["hello world"], api_base=url, api_key=KEY).data[0])
+    return one(lambda: lib.embedding(model=PROXY_MODEL, input=["hello world"], api_base=url, api_key=KEY).data[0])
 
 
 def rerank_unit(contender: str, url: str) -> Unit:
@@ -273,33 +225,56 @@ def rerank_unit(contender: str, url: str) -> Unit:
 
         client = OpenAI(base_url=url + "/v1", api_key=KEY)
         body = {"model": MODEL, "query": QUERY, "documents": DOCUMENTS}
-        return _one(lambda: client.post("/rerank", cast_to=httpx2.Response, body=body).json()["results"])
+        return one(lambda: client.post("/rerank", cast_to=httpx2.Response, body=body).json()["results"])
     lib = load(contender)
-    return _one(
+    return one(
         lambda: lib.rerank(model=PROXY_MODEL, query=QUERY, documents=DOCUMENTS, api_base=url, api_key=KEY).results
     )
 
 
 def _sync_unit(contender: str, url: str) -> Unit:
-    return _one(sync_chat_call(contender, url))
+    return one(sync_chat_call(contender, url))
 
 
-# Per-call rows: how to make one contender's unit, and how its samples are summarised.
+# Per-call rows: how to make one contender's unit.
 PER_CALL: dict[str, Callable[[str, str], Unit]] = {
     "sync": _sync_unit,
-    "stream": stream_unit,
+    "stream": stream_unit(STREAM_CHUNKS),
     "embedding": embedding_unit,
     "rerank": rerank_unit,
+    **UNITS,
 }
+STREAM_ROWS = ("stream", "stream_long")
 
 
-def _summary(row: str, samples: list[float], chunks: int) -> Metrics:
+def _counts(row: str, sizes: Sizes) -> tuple[int, int, int]:
+    """Timed units, warm-up units, and blocks for a per-call row."""
     if row == "stream":
-        return {"per_chunk_us": statistics.median(samples) * 1e6, "chunks": chunks, "streams": len(samples)}
+        return sizes.streams, 1, sizes.blocks
+    if row == "stream_long":
+        # A 5,000-chunk stream takes seconds on the slowest contenders: one stream a block.
+        return sizes.long_streams, 1, sizes.long_streams
+    if row == "embed_batch":
+        return sizes.batch_calls, 1, min(sizes.blocks, sizes.batch_calls)
+    if row.startswith(("chat", "patch")):
+        calls = sizes.chat_calls[int(row.removeprefix("chat").removeprefix("patch"))]
+        return calls, min(sizes.warmup, calls), min(sizes.blocks, calls)
+    return sizes.calls, sizes.warmup, sizes.blocks
+
+
+def _summary(row: str, samples: Samples) -> Metrics:
+    if row in STREAM_ROWS:
+        return {
+            "per_chunk_us": statistics.median(samples.wall) * 1e6,
+            "cpu_per_chunk_us": statistics.median(samples.cpu) * 1e6,
+            "chunks": samples.produced,
+            "streams": len(samples.wall),
+        }
     return {
-        "p50_ms": statistics.median(samples) * 1e3,
-        "mean_ms": statistics.fmean(samples) * 1e3,
-        "calls": len(samples),
+        "p50_ms": statistics.median(samples.wall) * 1e3,
+        "mean_ms": statistics.fmean(samples.wall) * 1e3,
+        "cpu_ms": statistics.median(samples.cpu) * 1e3,
+        "calls": len(samples.wall),
     }
 
 
@@ -313,16 +288,17 @@ def per_call(row: str, contenders: list[str], url: str, sizes: Sizes) -> list[di
             units[contender] = PER_CALL[row](contender, url)
         except Skip as exc:
             outcomes[contender]["skipped"] = str(exc)
-    count, warmup = (sizes.streams, 1) if row == "stream" else (sizes.calls, sizes.warmup)
+    count, warmup, blocks = _counts(row, sizes)
+    around = {name: AROUND[name] for name in units if name in AROUND}
     try:
-        samples, chunks = interleaved(units, count, warmup, sizes.blocks)
+        samples = interleaved(units, count, warmup, blocks, around)
     except Exception as exc:
         # A half-written contender must not sink the whole run: report it and let the table say so.
         for name in units:
             outcomes[name]["error"] = f"{type(exc).__name__}: {exc}"
         return list(outcomes.values())
     for name, values in samples.items():
-        outcomes[name]["metrics"] = _summary(row, values, chunks[name])
+        outcomes[name]["metrics"] = _summary(row, values)
     return list(outcomes.values())
 
 
@@ -330,6 +306,7 @@ ROWS: dict[str, Callable[[str, str, Sizes], Metrics]] = {
     "cold": cold,
     "import": import_,
     "async": async_,
+    "async_long": async_long,
     "tenants": tenants,
 }
 

@@ -18,7 +18,8 @@ import sys
 from collections.abc import Callable, Generator
 from contextlib import contextmanager
 
-from bench._workloads import FULL, QUICK, interleaved, sync_chat_call
+from bench._common import FULL, QUICK, interleaved
+from bench._workloads import sync_chat_call
 
 
 @contextmanager
@@ -67,12 +68,12 @@ def _variants(url: str) -> dict[str, Callable[[], int]]:
 def main(argv: list[str]) -> None:
     sizes = QUICK if "--quick" in argv else FULL
     with _server() as url:
-        samples, _ = interleaved(_variants(url), sizes.calls, sizes.warmup, sizes.blocks)
-    base = statistics.median(samples["off"])
-    print("| variant | p50 ms | mean ms | p50 vs off |\n|---|---|---|---|")
+        samples = interleaved(_variants(url), sizes.calls, sizes.warmup, sizes.blocks)
+    base = statistics.median(samples["off"].cpu)
+    print("| variant | p50 CPU ms | p50 wall ms | CPU p50 vs off |\n|---|---|---|---|")
     for name, values in samples.items():
-        p50 = statistics.median(values)
-        print(f"| {name} | {p50 * 1e3:.3f} | {statistics.fmean(values) * 1e3:.3f} | {p50 / base:.3f}x |")
+        p50 = statistics.median(values.cpu)
+        print(f"| {name} | {p50 * 1e3:.3f} | {statistics.median(values.wall) * 1e3:.3f} | {p50 / base:.3f}x |")
 
 
 if __name__ == "__main__":

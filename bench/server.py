@@ -6,9 +6,10 @@ server cannot outlive the run). It lives in its own process so that it never com
 the client being measured, and it speaks HTTP/1.1 on a bare ``asyncio.Protocol`` because a framework
 (uvicorn, aiohttp) would make the server, not the client, the bottleneck on a 2-core machine.
 
-Routes, each with and without the ``/v1`` prefix: ``POST /chat/completions`` (JSON, or a
-``STREAM_CHUNKS``-event SSE stream when the body asks for ``"stream": true``), ``POST /embeddings``,
-``POST /rerank``, and ``GET /bench/stats`` (request count and distinct API keys seen, for tests).
+Routes, each with and without the ``/v1`` prefix: ``POST /chat/completions`` (JSON, or for ``"stream": true``
+an SSE stream of ``max_tokens`` chunks, ``STREAM_CHUNKS`` by default), ``POST /embeddings`` (one
+``EMBEDDING_DIMS``-float vector; with ``dimensions`` in the body, one vector of that size per input),
+``POST /rerank``, and ``GET /bench/stats`` (request count, distinct API keys and largest body seen, for tests).
 """
 
 from __future__ import annotations
@@ -17,14 +18,17 @@ import argparse
 import asyncio
 import base64
 import contextlib
+import functools
 import importlib
 import json
+import random
 import struct
 import sys
-from typing import cast
+from typing import Any, cast
 
 STREAM_CHUNKS = 500
 EMBEDDING_DIMS = 256
+MAX_STREAM_CHUNKS = 100_000
 
 _CHAT = {
     "id": "chatcmpl-bench",
@@ -55,14 +59,14 @@ def _chunk(delta: dict[str, str], finish: str | None) -> bytes:
     return b"data: " + json.dumps(body, separators=(",", ":")).encode() + b"\n\n"
 
 
-def _stream_body() -> bytes:
+def _stream_body(chunks: int) -> bytes:
     events = [_chunk({"role": "assistant", "content": ""}, None)]
-    events += [_chunk({"content": f"tok{i} "}, None) for i in range(STREAM_CHUNKS - 2)]
+    events += [_chunk({"content": f"tok{i} "}, None) for i in range(chunks - 2)]
     events.append(_chunk({}, "stop"))
     return b"".join(events) + b"data: [DONE]\n\n"
 
 
-def _embeddings(encoding: str) -> dict[str, object]:
+def _embedding_one(encoding: str) -> dict[str, object]:
     vector: object = _EMBEDDING_FLOATS
     if encoding == "base64":
         vector = base64.b64encode(struct.pack(f"<{EMBEDDING_DIMS}f", *_EMBEDDING_FLOATS)).decode()
@@ -72,6 +76,25 @@ def _embeddings(encoding: str) -> dict[str, object]:
         "model": "m",
         "usage": {"prompt_tokens": 3, "total_tokens": 3},
     }
+
+
+def _batch_vector(index: int, dims: int) -> list[float]:
+    # Values like a real model's (small, signed, ~10 significant digits), so that decoding costs what it would.
+    rng = random.Random(index * 100_003 + dims)
+    return [round(rng.gauss(0.0, 0.03), 10) for _ in range(dims)]
+
+
+@functools.cache
+def _embeddings_batch(encoding: str, inputs: int, dims: int) -> bytes:
+    """One vector of ``dims`` per input, as floats or base64 (float32), built once per shape."""
+    data: list[dict[str, object]] = []
+    for index in range(inputs):
+        vector: object = _batch_vector(index, dims)
+        if encoding == "base64":
+            vector = base64.b64encode(struct.pack(f"<{dims}f", *_batch_vector(index, dims))).decode()
+        data.append({"object": "embedding", "index": index, "embedding": vector})
+    usage = {"prompt_tokens": 8 * inputs, "total_tokens": 8 * inputs}
+    return _json({"object": "list", "data": data, "model": "m", "usage": usage})
 
 
 _RERANK = {
@@ -92,8 +115,7 @@ def _json(value: object) -> bytes:
 
 # Every answer is built once: the server's per-request work is parsing and one transport.write().
 _CHAT_RESPONSE = _json(_CHAT)
-_STREAM_RESPONSE = _response(b"200 OK", b"text/event-stream", _stream_body())
-_EMBEDDINGS_RESPONSE = {enc: _json(_embeddings(enc)) for enc in ("float", "base64")}
+_EMBEDDINGS_RESPONSE = {enc: _json(_embedding_one(enc)) for enc in ("float", "base64")}
 _RERANK_RESPONSE = _json(_RERANK)
 _NOT_FOUND = _response(b"404 Not Found", b"application/json", b'{"error":{"message":"no such route"}}')
 
@@ -104,22 +126,46 @@ class Stats:
     def __init__(self) -> None:
         self.requests = 0
         self.keys: set[bytes] = set()
+        self.largest_body = 0
 
     def as_json(self) -> bytes:
-        return _json({"requests": self.requests, "distinct_keys": len(self.keys)})
+        return _json({"requests": self.requests, "distinct_keys": len(self.keys), "largest_body": self.largest_body})
 
 
-def _wants_stream(body: bytes) -> bool:
+@functools.cache
+def _stream_response(chunks: int) -> bytes:
+    return _response(b"200 OK", b"text/event-stream", _stream_body(chunks))
+
+
+def _chat(body: bytes) -> bytes:
     # A substring test first: decoding every body would cost more than the answer itself.
-    return b'"stream"' in body and json.loads(body).get("stream") is True
+    if b'"stream"' not in body:
+        return _CHAT_RESPONSE
+    request: dict[str, Any] = json.loads(body)
+    if request.get("stream") is not True:
+        return _CHAT_RESPONSE
+    chunks = request.get("max_tokens") or STREAM_CHUNKS
+    return _stream_response(max(2, min(int(chunks), MAX_STREAM_CHUNKS)))
+
+
+def _embeddings(body: bytes) -> bytes:
+    encoding = "base64" if b'"base64"' in body else "float"
+    if b'"dimensions"' not in body:
+        return _EMBEDDINGS_RESPONSE[encoding]
+    request: dict[str, Any] = json.loads(body)
+    inputs: object = request.get("input")
+    # A list of texts (or of token lists) is one input each; a string or one list of token ids is one input.
+    items = cast(list[object], inputs) if isinstance(inputs, list) else []
+    count = len(items) if items and not isinstance(items[0], int) else 1
+    return _embeddings_batch(encoding, count, int(request["dimensions"]))
 
 
 def _route(method: bytes, path: bytes, body: bytes, stats: Stats) -> bytes:
     path = path.split(b"?", 1)[0].removeprefix(b"/v1")
     if method == b"POST" and path == b"/chat/completions":
-        return _STREAM_RESPONSE if _wants_stream(body) else _CHAT_RESPONSE
+        return _chat(body)
     if method == b"POST" and path == b"/embeddings":
-        return _EMBEDDINGS_RESPONSE["base64" if b'"base64"' in body else "float"]
+        return _embeddings(body)
     if method == b"POST" and path == b"/rerank":
         return _RERANK_RESPONSE
     if method == b"GET" and path == b"/bench/stats":
@@ -158,6 +204,7 @@ class _HTTPProtocol(asyncio.Protocol):
         method, path, _ = lines[0].split(b" ", 2)
         self._stats.requests += 1
         self._stats.keys.add(headers.get(b"authorization", b""))
+        self._stats.largest_body = max(self._stats.largest_body, length)
         self._transport.write(_route(method, path, body, self._stats))
         if headers.get(b"connection", b"").lower() == b"close":
             self._transport.close()

@@ -1,4 +1,5 @@
-"""Smoke test of the benchmark suite: every row runs for raw openai, in quick mode, against the bench server.
+"""Smoke test of the benchmark suite: every row runs in quick mode against the bench server (raw openai for the
+rows of the first table; floor, shim, raw openai and the patched SDK for the rows that grow the work).
 
 It checks the JSON each workload prints and what the server received, never timings: timed assertions
 would fail on a loaded machine without saying anything about the code.
@@ -23,14 +24,18 @@ TIMEOUT_S = 120
 CASES = [
     ("cold", "openai", {"rss_mb", "modules"}),
     ("import", "openai", {"import_ms", "modules", "rss_mb"}),
-    ("sync", "openai", {"p50_ms", "mean_ms", "calls"}),
-    ("async", "openai", {"calls_per_s", "calls", "rss_mb"}),
-    ("tenants", "openai", {"calls_per_s", "calls", "rss_mb"}),
-    ("tenants", "openai_1key", {"calls_per_s", "calls", "rss_mb"}),
-    ("stream", "openai", {"per_chunk_us", "chunks", "streams"}),
-    ("embedding", "openai", {"p50_ms", "mean_ms", "calls"}),
-    ("rerank", "openai", {"p50_ms", "mean_ms", "calls"}),
+    ("sync", "openai", {"p50_ms", "mean_ms", "cpu_ms", "calls"}),
+    ("async", "openai", {"calls_per_s", "cpu_ms", "calls", "rss_mb"}),
+    ("tenants", "openai", {"calls_per_s", "cpu_ms", "calls", "rss_mb"}),
+    ("tenants", "openai_1key", {"calls_per_s", "cpu_ms", "calls", "rss_mb"}),
+    ("stream", "openai", {"per_chunk_us", "cpu_per_chunk_us", "chunks", "streams"}),
+    ("embedding", "openai", {"p50_ms", "mean_ms", "cpu_ms", "calls"}),
+    ("rerank", "openai", {"p50_ms", "mean_ms", "cpu_ms", "calls"}),
+    ("async_long", "floor", {"calls_per_s", "cpu_ms", "calls", "rss_mb"}),
+    ("async_long", "shim", {"calls_per_s", "cpu_ms", "calls", "rss_mb"}),
 ]
+PER_CALL_METRICS = {"p50_ms", "mean_ms", "cpu_ms", "calls"}
+STREAM_METRICS = {"per_chunk_us", "cpu_per_chunk_us", "chunks", "streams"}
 
 
 @pytest.fixture(scope="module")
@@ -67,6 +72,7 @@ def metrics_of(outcome: dict[str, object]) -> dict[str, float]:
 
 
 def server_stats(url: str) -> dict[str, int]:
+    """Requests served, distinct API keys and the largest request body (bytes) seen since the server started."""
     with urllib.request.urlopen(f"{url}/bench/stats", timeout=10) as response:
         stats: dict[str, int] = json.load(response)
     return stats
@@ -124,3 +130,81 @@ def test_process_rows_take_one_contender(server_url: str) -> None:
 
     assert done.returncode != 0
     assert "one contender" in done.stderr
+
+
+@pytest.mark.parametrize(("row", "contenders"), [("chat1", "floor,shim,openai"), ("chat400", "floor,shim,openai")])
+def test_chat_rows_time_every_contender_in_one_process(server_url: str, row: str, contenders: str) -> None:
+    before = server_stats(server_url)["requests"]
+    outcomes = run_workloads(row, contenders, server_url)
+
+    assert [o["contender"] for o in outcomes] == contenders.split(",")
+    assert all(o.get("error") is None and "skipped" not in o for o in outcomes)
+    assert all(set(metrics_of(o)) == PER_CALL_METRICS for o in outcomes)
+    assert all(metrics_of(o)["cpu_ms"] > 0 for o in outcomes)
+    calls = {metrics_of(o)["calls"] for o in outcomes}
+    assert len(calls) == 1
+    assert server_stats(server_url)["requests"] - before >= 3 * calls.pop()
+
+
+def test_chat400_sends_the_whole_conversation(server_url: str) -> None:
+    run_workloads("chat400", "floor", server_url)
+
+    # 400 messages of ~100 words: ~210 KB of JSON on the wire.
+    assert server_stats(server_url)["largest_body"] > 200_000
+
+
+def test_stream_long_reads_5000_chunks_for_every_contender(server_url: str) -> None:
+    outcomes = run_workloads("stream_long", "floor,shim,openai", server_url)
+
+    assert all(o.get("error") is None for o in outcomes)
+    assert all(set(metrics_of(o)) == STREAM_METRICS for o in outcomes)
+    assert [metrics_of(o)["chunks"] for o in outcomes] == [5000, 5000, 5000]
+
+
+def test_embed_batch_runs_256_inputs_for_every_contender(server_url: str) -> None:
+    outcomes = run_workloads("embed_batch", "floor,shim,openai", server_url)
+
+    assert [o["contender"] for o in outcomes] == ["floor", "shim", "openai"]
+    assert all(o.get("error") is None and set(metrics_of(o)) == PER_CALL_METRICS for o in outcomes)
+
+
+@pytest.mark.parametrize("row", ["patch1", "patch400"])
+def test_patch_rows_route_the_patched_sdk_to_the_gateway(server_url: str, row: str) -> None:
+    before = server_stats(server_url)["requests"]
+    outcomes = run_workloads(row, "openai,patched", server_url)
+
+    assert [o["contender"] for o in outcomes] == ["openai", "patched"]
+    # The patched client points nowhere: had a call not been routed, it would have failed.
+    assert all(o.get("error") is None and set(metrics_of(o)) == PER_CALL_METRICS for o in outcomes)
+    calls = metrics_of(outcomes[0])["calls"]
+    assert server_stats(server_url)["requests"] - before >= 2 * calls
+
+
+def test_report_checks_every_target_of_a_line() -> None:
+    from bench._report import Report
+
+    medians = {
+        ("chat1", "floor"): {"cpu_ms": 0.5},
+        ("chat1", "shim"): {"cpu_ms": 1.0},  # 2.0x the floor: over its 1.8x
+        ("chat1", "litellm"): {"cpu_ms": 4.0},  # 4x shim: meets its 3x
+    }
+    report = Report(medians, rounds=1, quick=True)
+
+    summary = report.summary()
+    assert "FAIL: chat, 1 message: client CPU: shim ≤ 1.80x floor" in summary
+    assert "litellm ≥ 3.00x shim" not in summary
+    assert "| **FAIL**; pass |" in report.markdown()
+
+
+def test_picture_has_a_line_per_measured_contender(tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    from bench._plot import plot_scaling, points
+
+    medians = {(f"chat{n}", c): {"cpu_ms": n * k} for n in (1, 50, 400) for c, k in [("floor", 0.01), ("shim", 0.02)]}
+    picture = tmp_path / "bench.png"
+
+    assert plot_scaling(medians, picture)
+    assert picture.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert points(medians, "shim") == [(1, 0.02), (50, 1.0), (400, 8.0)]
+    assert points(medians, "openai") == []
+    assert not plot_scaling({}, tmp_path / "none.png")
