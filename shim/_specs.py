@@ -115,10 +115,20 @@ def _needs_text(body: Mapping[str, Any]) -> str | None:
 
 CHAT: Spec[ModelResponse, ModelResponseStream] = Spec(
     "chat/completions",
-    Shape(ModelResponse.construct, needs_list("choices"), prefix_model=True),
-    Shape(ModelResponseStream.construct, needs_list("choices"), prefix_model=True),
+    Shape(ModelResponse.construct, needs_list("choices"), prefix_model=True, fast=ModelResponse.model_validate),
+    Shape(
+        ModelResponseStream.construct,
+        needs_list("choices"),
+        prefix_model=True,
+        fast=ModelResponseStream.model_validate,
+    ),
 )
-_TEXT = Shape(TextCompletionResponse.construct, needs_list("choices"), prefix_model=True)
+_TEXT = Shape(
+    TextCompletionResponse.construct,
+    needs_list("choices"),
+    prefix_model=True,
+    fast=TextCompletionResponse.model_validate,
+)
 TEXT: Spec[TextCompletionResponse, TextCompletionResponse] = Spec("completions", _TEXT, _TEXT)
 EMBEDDING: Spec[EmbeddingResponse, None] = Spec(
     "embeddings", Shape(_embedding_result, needs_list("data"), prefix_model=True)

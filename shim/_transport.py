@@ -45,6 +45,11 @@ def resolve_verify(given: object) -> Verify:
     raise TypeError(f"ssl_verify must be True, False or a CA bundle path, not {type(value).__name__}")
 
 
+def pool_verify(base_url: str, verify: Verify) -> Verify:
+    """The TLS setting a gateway's pool is kept under: none applies to a plain-http gateway, which keeps one pool."""
+    return verify if base_url.startswith("https:") else True
+
+
 def check_client(client: object) -> openai.OpenAI | openai.AsyncOpenAI | None:
     """`client=`: an openai client to send through."""
     if client is None or isinstance(client, (openai.OpenAI, openai.AsyncOpenAI)):
@@ -63,7 +68,7 @@ def sync_client(cache: ClientCache, base_url: str, verify: Verify, given: object
         return openai.OpenAI(
             api_key=_NO_KEY, base_url=base_url, http_client=session, default_headers=isolation_headers()
         )
-    return cache.sync_client(base_url, verify)
+    return cache.sync_client(base_url, pool_verify(base_url, verify))
 
 
 def async_client(cache: ClientCache, base_url: str, verify: Verify, given: object) -> openai.AsyncOpenAI:
@@ -77,4 +82,4 @@ def async_client(cache: ClientCache, base_url: str, verify: Verify, given: objec
         return openai.AsyncOpenAI(
             api_key=_NO_KEY, base_url=base_url, http_client=session, default_headers=isolation_headers()
         )
-    return cache.async_client(base_url, verify)
+    return cache.async_client(base_url, pool_verify(base_url, verify))
