@@ -16,6 +16,7 @@ import time
 import warnings
 from collections import Counter
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -109,13 +110,17 @@ def loop_churn(figures: Figures, section: str, rounds: int, runs: int) -> tuple[
         # A loop closed without shutdown_asyncgens cannot close its sockets: they close when collected, with the
         # ResourceWarning a raw AsyncOpenAI left on such a loop gives too.
         warnings.simplefilter("ignore", ResourceWarning)
-        kw = {"api_base": proxy.url, "api_key": proxy.api_key}
+        kw: dict[str, Any] = {"api_base": proxy.url, "api_key": proxy.api_key}
+
+        async def call() -> object:
+            return await shim.acompletion("litellm_proxy/m", HI, **kw)
+
         for _ in range(rounds):
             loop = asyncio.new_event_loop()
-            loop.run_until_complete(shim.acompletion("litellm_proxy/m", HI, **kw))
+            loop.run_until_complete(call())
             loop.close()
+            del loop
         dead_loops = _loops_in_cache()
-        del loop
         gc.collect()
         left_open = _settle(lambda: proxy.connections_open, 1)
         figures.set(section, "loops closed without asyncio.run (new_event_loop/run_until_complete/close)", rounds)
@@ -123,7 +128,7 @@ def loop_churn(figures: Figures, section: str, rounds: int, runs: int) -> tuple[
         figures.set(section, "closed loops: loops left in the cache", dead_loops)
         before = _loops_in_cache()
         for _ in range(runs):
-            asyncio.run(shim.acompletion("litellm_proxy/m", HI, **kw))
+            asyncio.run(call())
         grown = _loops_in_cache() - before
         figures.set(section, "asyncio.run() calls", runs)
         figures.set(section, "asyncio.run(): loop table grown by", grown)
