@@ -16,7 +16,6 @@ import time
 import warnings
 from collections import Counter
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 
@@ -110,10 +109,8 @@ def loop_churn(figures: Figures, section: str, rounds: int, runs: int) -> tuple[
         # A loop closed without shutdown_asyncgens cannot close its sockets: they close when collected, with the
         # ResourceWarning a raw AsyncOpenAI left on such a loop gives too.
         warnings.simplefilter("ignore", ResourceWarning)
-        kw: dict[str, Any] = {"api_base": proxy.url, "api_key": proxy.api_key}
-
-        async def call() -> object:
-            return await shim.acompletion("litellm_proxy/m", HI, **kw)
+        async def call() -> None:
+            await shim.acompletion("litellm_proxy/m", HI, api_base=proxy.url, api_key=proxy.api_key)
 
         for _ in range(rounds):
             loop = asyncio.new_event_loop()
