@@ -51,8 +51,58 @@ Each has a test in [tests/reliability/test_regressions.py](tests/reliability/tes
 | `timeout=nan`, `inf` or `1.2e10` failed deep in httpx2 / the socket layer (`OverflowError`) | `ValueError` unless 0 < timeout <= one year |
 | Images and Responses answers had no shape check: `{"data": "x"}` or no `output` came back, and `.data[0].url` / `.output_text` raised a bare `TypeError`/`AttributeError` later | `needs_list("data")` / `needs_list("output")` |
 | A transcription answered with an HTML page (a proxy's login page) came back as the transcript; a missing or numeric `text` came back as is | HTML goes to the JSON decoder (which names it), and `text` must be a string |
+| Gateways dropped from the client LRU were never closed (the finalizer held its own client) (test in [test_cache.py](tests/reliability/test_cache.py)) | the finalizer closes the pool, not the client; close()/aclose() drop clients the same way, so calls in flight finish |
+| Loops closed without `asyncio.run` kept their connections and cache entries; every `asyncio.run()` left an entry | a loop's entry goes at its shutdown; closed loops' entries go at the next new loop or `close()` |
+| The key survived in `e.__cause__` (tracebacks, `logger.exception`, `shim chat -v`) and in frame locals (test in [test_escapes.py](tests/reliability/test_escapes.py)) | the whole chain is scrubbed in place; the header value is a `str` whose `repr` is masked |
+| Framing headers in `extra_headers` escaped as h11's `LocalProtocolError`; an httpx2 `DecodingError` escaped as is | `ValueError` before I/O; anything unexpected from below becomes `APIConnectionError`, cause kept |
+| A 307 was `InternalServerError` with `status_code` 500 | `RedirectError`: the real status, `location`, and the base URL to configure |
 | A key straddling the 200-character excerpt of a bad body kept its first half in the error (test in [tests/test_errors.py](tests/test_errors.py)) | the body is scrubbed before the excerpt is cut |
 """
+
+
+ROUND_TWO_INTRO = """\
+## Round two (issue 14): before and after
+
+"Before" was measured by the same tests on 5ed6798 (the commit before the fixes); "after" is the default run above.
+Both ends of a loopback connection live in the test process, so each open connection is two descriptors.
+"""
+
+# (defect, section, figure, before): the "after" column is read from the default run's figures.
+ROUND_TWO: list[tuple[str, str, str, Any]] = [
+    ("1. 600 sync calls over 200 gateways (LRU 64)", "cache", "gateways: connections left open", 600),
+    ("", "cache", "gateways: descriptors grown", 1200),
+    ("", "cache", "gateways: RSS grown (MiB)", 511.3),
+    ("", "cache", "gateways: connections open after close()", 536),
+    ("   same, async, one loop", "cache", "async gateways: connections left open", 600),
+    (
+        "2. 30 loops closed without asyncio.run",
+        "cache",
+        "closed loops: connections left open (the last loop's, until the next loop)",
+        30,
+    ),
+    ("", "cache", "closed loops: loops left in the cache", 30),
+    ("   300 asyncio.run() calls", "cache", "asyncio.run(): loop table grown by", 300),
+    ("3. 401 echoing the key", "escapes", "401 echoing the key: outputs showing the key", 3),
+    ("4. frame locals", "escapes", "401 traceback: frames whose locals show the key (shim)", 5),
+    (
+        "6. close() while 8 threads are mid-call (40 calls)",
+        "cache",
+        "close() while threads are mid-call: foreign exceptions",
+        "calls hung in recv until the read timeout (test killed at 60 s)",
+    ),
+    ("7. framing headers (6 spellings)", "escapes", "framing headers in extra_headers: ValueError before I/O", 0),
+    ("   transport faults (6 calls)", "escapes", "transport faults: exceptions outside shim's tree", 1),
+    ("8. 307 redirect", "escapes", "307 redirect: raises", "InternalServerError (status_code 500)"),
+]
+
+
+def _round_two(path: Path) -> list[str]:
+    sections: dict[str, dict[str, Any]] = json.loads(path.read_text())["sections"] if path.exists() else {}
+    lines = [ROUND_TWO_INTRO, "| defect | figure | before | after |", "| --- | --- | --- | --- |"]
+    for defect, section, name, before in ROUND_TWO:
+        after = sections.get(section, {}).get(name, "not run")
+        lines.append(f"| {defect} | {name} | {_cell(before)} | {_cell(after)} |")
+    return [*lines, ""]
 
 
 def _cell(value: Any) -> str:
@@ -90,7 +140,18 @@ def _run_figures(name: str, path: Path) -> list[str]:
         f"Python {env['python']}, openai {env['openai']}, httpx2 {env['httpx2']}, {env['machine']}.",
         "",
     ]
-    order = ["faults", "fault table", "bad responses", "bad input", "load", "leaks", "secrets", "lifecycle"]
+    order = [
+        "faults",
+        "fault table",
+        "bad responses",
+        "bad input",
+        "load",
+        "leaks",
+        "secrets",
+        "lifecycle",
+        "cache",
+        "escapes",
+    ]
     sections = data["sections"]
     titles = [t for t in order if t in sections] + sorted(set(sections) - set(order))
     return head + [line for title in titles for line in _section(title, sections[title])]
@@ -100,6 +161,7 @@ def render() -> str:
     lines = [INTRO]
     for name, path in RUNS.items():
         lines += _run_figures(name, path)
+    lines += _round_two(RUNS["default"])
     lines.append(DEFECTS)
     return "\n".join(lines)
 
