@@ -109,6 +109,7 @@ def loop_churn(figures: Figures, section: str, rounds: int, runs: int) -> tuple[
         # A loop closed without shutdown_asyncgens cannot close its sockets: they close when collected, with the
         # ResourceWarning a raw AsyncOpenAI left on such a loop gives too.
         warnings.simplefilter("ignore", ResourceWarning)
+
         async def call() -> None:
             await shim.acompletion("litellm_proxy/m", HI, api_base=proxy.url, api_key=proxy.api_key)
 
