@@ -8,28 +8,37 @@ that cut throughput to ~0.85x of one key; `with_options(api_key=...)` costs 10-2
 pool per tenant cost ~0.8 MB each and 5x the throughput.
 
 Clients are kept per (base URL, sync or event loop), at most `maxsize` gateways per kind, least recently used
-dropped first (its pool is closed once no call uses it any more). Async clients belong to the event loop that made
-them: each loop gets its own, closed when that loop shuts down (`asyncio.run` and pytest-asyncio call
-`loop.shutdown_asyncgens()`, which closes our per-loop async generator), so successive `asyncio.run(...)` calls
-never share a connection across loops. A forked child drops its parent's connections.
+dropped first. A dropped client's pool is closed by a finalizer once nothing uses it: a call in flight holds its
+client until the answer is back. `close()`/`aclose()` drop clients the same way, so calls in flight on another thread
+or task finish, and later calls open a fresh pool. (A stream still being read holds no client: if its gateway is
+dropped meanwhile, it ends with `APIConnectionError`, as it does under `close()`.)
+
+Async clients belong to the event loop that made them: each loop gets its own, closed when that loop shuts down
+(`asyncio.run` and pytest-asyncio call `loop.shutdown_asyncgens()`, which closes our per-loop async generator), so
+successive `asyncio.run(...)` calls never share a connection across loops, and the loop's entry goes with it. A loop
+closed without that step (`new_event_loop()`, `run_until_complete()`, `close()`) cannot run a close any more: its
+entry is dropped the next time a loop first calls (or at `close()`), and its sockets close when collected, as a raw
+`AsyncOpenAI` left on such a loop does. A forked child drops its parent's connections.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import os
 import ssl
 import threading
 import weakref
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Callable, Mapping
-from typing import Generic, TypeVar, cast
+from collections.abc import AsyncGenerator, Callable, Mapping
+from typing import Generic, Literal, TypeVar, cast
 
 import httpx2
 import openai
 
 from shim._bounds import AsyncBoundedTransport, BoundedTransport
+from shim._errors import mask
 from shim._observe import async_event_hooks, event_hooks
 
 DEFAULT_MAXSIZE = 64
@@ -42,9 +51,23 @@ ClientT = TypeVar("ClientT", openai.OpenAI, openai.AsyncOpenAI)
 GatewayKey = tuple[str, bool | str]
 
 
+class Secret(str):
+    """A header value that carries a key: the value itself on the wire, masked in `repr`.
+
+    Tools that record a traceback's frame locals (Sentry, rich, `pytest -l`) show them with `repr`, and the
+    per-request options that carry the key are locals of several shim and SDK frames.
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        scheme, _, key = self.partition(" ")
+        return repr(f"{scheme} {mask(key)}" if key else mask(scheme))
+
+
 def auth_headers(api_key: str) -> dict[str, str]:
     """The headers that carry a tenant's key on one request."""
-    return {"Authorization": f"Bearer {api_key}"}
+    return {"Authorization": Secret(f"Bearer {api_key}")}
 
 
 def isolation_headers() -> Mapping[str, str]:
@@ -66,17 +89,13 @@ def isolation_headers() -> Mapping[str, str]:
 
 
 class _Gateways(Generic[ClientT]):
-    """An LRU of one client per gateway (base URL and TLS setting). Thread-safe; a hit is one dict lookup."""
+    """An LRU of one client per base URL. Thread-safe; a hit is one dict lookup. Dropped clients close themselves."""
 
-    def __init__(
-        self, make: Callable[[GatewayKey], ClientT], retire: Callable[[ClientT], None], maxsize: Callable[[], int]
-    ) -> None:
+    def __init__(self, make: Callable[[GatewayKey], ClientT], maxsize: Callable[[], int]) -> None:
         self._make = make
-        self._retire = retire
         self._maxsize = maxsize
         self._lock = threading.Lock()
         self.clients: OrderedDict[GatewayKey, ClientT] = OrderedDict()
-        self.closer: object = None
 
     def get(self, key: GatewayKey) -> ClientT:
         try:
@@ -92,7 +111,7 @@ class _Gateways(Generic[ClientT]):
             if client is None:
                 client = self.clients[key] = self._make(key)
                 while len(self.clients) > self._maxsize():
-                    self._retire(self.clients.popitem(last=False)[1])
+                    self.clients.popitem(last=False)  # its finalizer closes the pool once no call holds it
             return client
 
     def take_all(self) -> list[ClientT]:
@@ -102,53 +121,108 @@ class _Gateways(Generic[ClientT]):
             return clients
 
 
-def _verify(verify: bool | str) -> bool | ssl.SSLContext:
-    return ssl.create_default_context(cafile=verify) if isinstance(verify, str) else verify
+class _LoopGateways(_Gateways[openai.AsyncOpenAI]):
+    """One event loop's clients, the pools of its dropped clients still closing, and its shutdown hook."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, maxsize: Callable[[], int]) -> None:
+        # Every pool made for this loop, so that the loop's end closes those still held after being dropped.
+        self.pools: weakref.WeakSet[httpx2.AsyncClient] = weakref.WeakSet()
+        super().__init__(functools.partial(_async_client, loop=loop, pools=self.pools), maxsize)
+        self.closer: AsyncGenerator[None] | None = None
+        self.on_shutdown: Literal["close", "drop", "closed-loop"] = "close"
+
+    async def shutdown(self) -> None:
+        """Close every pool now (the loop is ending), or drop the clients to close once unused (`aclose()`)."""
+        clients = self.take_all()
+        if self.on_shutdown == "close":
+            for client in clients:
+                await client.close()
+            for pool in list(self.pools):  # dropped earlier, still held (a shim.AsyncOpenAI, a call): last chance
+                await pool.aclose()
+        del clients
+        await _closing_done()
+
+
+@functools.lru_cache(maxsize=4)
+def _ssl_context(cert_file: str | None, cert_dir: str | None) -> ssl.SSLContext:
+    # ~75 ms and most of a pool's ~0.8 MB; one per process (per CA setting) makes a new gateway cost ~1 ms.
+    return httpx2.create_ssl_context()
+
+
+def _tls(verify: bool | str = True) -> ssl.SSLContext | bool:
+    """The TLS context for a verify setting: off, a CA bundle's, or the process's one default context."""
+    if verify is False:
+        return False
+    if isinstance(verify, str):
+        return _bundle_context(verify)
+    return _ssl_context(os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR"))
+
+
+@functools.lru_cache(maxsize=8)
+def _bundle_context(cafile: str) -> ssl.SSLContext:
+    return ssl.create_default_context(cafile=cafile)
 
 
 def _sync_client(key: GatewayKey) -> openai.OpenAI:
-    # A gateway has no business redirecting a prompt elsewhere: a 3xx is an error, not a silent re-send.
     base_url, verify = key
-    # The event hooks show each attempt (retries included) to an observed call's span; else one ContextVar read.
-    inner = httpx2.HTTPTransport(verify=_verify(verify), limits=openai.DEFAULT_CONNECTION_LIMITS)
+    # A gateway has no business redirecting a prompt elsewhere: a 3xx is an error, not a silent re-send. The
+    # bounded transport applies a call's time and size bounds (shim/_bounds.py); the event hooks show each
+    # attempt (retries included) to an observed call's span, else they cost one ContextVar read.
+    inner = httpx2.HTTPTransport(verify=_tls(verify), limits=openai.DEFAULT_CONNECTION_LIMITS)
     pool = openai.DefaultHttpxClient(
         follow_redirects=False, transport=BoundedTransport(inner), event_hooks=event_hooks()
     )
-    return openai.OpenAI(api_key=_NO_KEY, base_url=base_url, http_client=pool, default_headers=isolation_headers())
+    client = openai.OpenAI(api_key=_NO_KEY, base_url=base_url, http_client=pool, default_headers=isolation_headers())
+    weakref.finalize(client, pool.close)  # the pool, not the client: a bound method would keep the client alive
+    return client
 
 
-def _async_client(key: GatewayKey) -> openai.AsyncOpenAI:
+def _async_client(
+    key: GatewayKey, *, loop: asyncio.AbstractEventLoop, pools: weakref.WeakSet[httpx2.AsyncClient]
+) -> openai.AsyncOpenAI:
     base_url, verify = key
-    inner = httpx2.AsyncHTTPTransport(verify=_verify(verify), limits=openai.DEFAULT_CONNECTION_LIMITS)
+    inner = httpx2.AsyncHTTPTransport(verify=_tls(verify), limits=openai.DEFAULT_CONNECTION_LIMITS)
     pool = openai.DefaultAsyncHttpxClient(
         follow_redirects=False, transport=AsyncBoundedTransport(inner), event_hooks=async_event_hooks()
     )
-    return openai.AsyncOpenAI(api_key=_NO_KEY, base_url=base_url, http_client=pool, default_headers=isolation_headers())
+    client = openai.AsyncOpenAI(
+        api_key=_NO_KEY, base_url=base_url, http_client=pool, default_headers=isolation_headers()
+    )
+    weakref.finalize(client, _close_soon, pool, loop)
+    pools.add(pool)
+    return client
 
 
-def _retire_sync(client: openai.OpenAI) -> None:
-    # Calls in flight hold the client; its pool closes when the last of them lets go.
-    weakref.finalize(client, client.close)
+# Pools of dropped async clients being closed, on any loop; `aclose()` and a loop's shutdown wait for theirs.
+_CLOSING: set[asyncio.Task[None]] = set()
 
 
-def _retire_async(client: openai.AsyncOpenAI) -> None:
-    task = asyncio.get_running_loop().create_task(_close_later(client))
-    _RETIRING.add(task)
-    task.add_done_callback(_RETIRING.discard)
+async def _closing_done() -> None:
+    """Wait until the running loop has closed the pools of its dropped clients."""
+    loop = asyncio.get_running_loop()
+    while closing := [task for task in _CLOSING if task.get_loop() is loop]:
+        await asyncio.gather(*closing, return_exceptions=True)
 
 
-_RETIRING: set[asyncio.Task[None]] = set()
+def _close_soon(pool: httpx2.AsyncClient, loop: asyncio.AbstractEventLoop) -> None:
+    """Close a dropped async client's pool on its loop (finalizers may run on any thread, outside any loop)."""
+    if pool.is_closed or loop.is_closed():
+        return  # a closed loop runs nothing: the sockets close when collected
 
+    def start() -> None:
+        task = loop.create_task(pool.aclose())
+        _CLOSING.add(task)
+        task.add_done_callback(_CLOSING.discard)
 
-async def _close_later(client: openai.AsyncOpenAI) -> None:
-    # Calls already holding the client get a minute to finish; a loop shutting down cancels the wait, not the close.
     try:
-        await asyncio.sleep(60)
-    finally:
-        await client.close()
-
-
-_AsyncGateways = _Gateways[openai.AsyncOpenAI]
+        running = asyncio.get_running_loop()
+    except RuntimeError:
+        running = None
+    if running is loop:
+        start()
+    else:
+        with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
+            loop.call_soon_threadsafe(start)
 
 
 class ClientCache:
@@ -160,8 +234,10 @@ class ClientCache:
 
     def __init__(self, maxsize: int = DEFAULT_MAXSIZE) -> None:
         self.maxsize = maxsize
-        self._sync = _Gateways(_sync_client, _retire_sync, self._get_maxsize)
-        self._loops: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _AsyncGateways] = weakref.WeakKeyDictionary()
+        self._sync = _Gateways(_sync_client, self._get_maxsize)
+        # Not weak: a loop's clients (their sockets, the shutdown hook) refer to the loop, so its entry would never
+        # be collected anyway. Entries go when their loop shuts down or is found closed.
+        self._loops: dict[asyncio.AbstractEventLoop, _LoopGateways] = {}
         self._lock = threading.Lock()
         self._fork_hook = False
 
@@ -183,37 +259,58 @@ class ClientCache:
         return self._maxsize
 
     def sync_client(self, base_url: str, verify: bool | str = True) -> openai.OpenAI:
-        """The cached `OpenAI` client for this gateway and TLS setting."""
+        """The cached `OpenAI` client for this gateway."""
         self._ensure_fork_hook()
         return self._sync.get((base_url, verify))
 
     def async_client(self, base_url: str, verify: bool | str = True) -> openai.AsyncOpenAI:
-        """The cached `AsyncOpenAI` client for this gateway and TLS setting, on the running event loop."""
+        """The cached `AsyncOpenAI` client for this gateway, on the running event loop."""
         loop = asyncio.get_running_loop()
         gateways = self._loops.get(loop)
         if gateways is None:
             gateways = self._new_loop(loop)
         return gateways.get((base_url, verify))
 
-    def _new_loop(self, loop: asyncio.AbstractEventLoop) -> _AsyncGateways:
+    def _new_loop(self, loop: asyncio.AbstractEventLoop) -> _LoopGateways:
         with self._lock:
+            self._drop_closed_loops()
             gateways = self._loops.get(loop)
             if gateways is None:
-                gateways = self._loops[loop] = _Gateways(_async_client, _retire_async, self._get_maxsize)
-                _close_at_loop_shutdown(gateways)
+                gateways = self._loops[loop] = _LoopGateways(loop, self._get_maxsize)
+                gateways.closer = _close_at_loop_shutdown(gateways, functools.partial(self._forget, loop, gateways))
             return gateways
 
+    def _forget(self, loop: asyncio.AbstractEventLoop, gateways: _LoopGateways) -> None:
+        if self._loops.get(loop) is gateways:
+            self._loops.pop(loop, None)
+
+    def _drop_closed_loops(self) -> None:
+        for loop, gateways in list(self._loops.items()):
+            if loop.is_closed():
+                self._loops.pop(loop, None)
+                _finish_on_closed_loop(gateways)
+
     def close(self) -> None:
-        """Close every sync client's pool. Later calls open new ones."""
-        for client in self._sync.take_all():
-            client.close()
+        """Drop every sync client: each pool closes now, or when the calls still using it finish.
+
+        Later calls open new pools. Entries of event loops closed without `asyncio.run` are dropped too.
+        """
+        self._sync.take_all()  # dropped: each closes once unused
+        with self._lock:
+            self._drop_closed_loops()
 
     async def aclose(self) -> None:
-        """Close every sync client and the running event loop's async clients. Later calls open new ones."""
+        """`close()`, and the same for the running event loop's async clients; returns once the unused are closed.
+
+        Pools still held (a call in flight, a `shim.AsyncOpenAI`) close once unused, or when the loop ends."""
         self.close()
-        gateways = self._loops.pop(asyncio.get_running_loop(), None)
-        if gateways is not None:
-            await _aclose_all(gateways)
+        loop = asyncio.get_running_loop()
+        gateways = self._loops.pop(loop, None)
+        if gateways is not None and gateways.closer is not None:
+            gateways.on_shutdown = "drop"
+            await gateways.closer.aclose()
+            self._new_loop(loop).pools.update(gateways.pools)  # the loop's end closes what is still held
+        await _closing_done()
 
     def _ensure_fork_hook(self) -> None:
         if not self._fork_hook and hasattr(os, "register_at_fork"):
@@ -224,30 +321,41 @@ class ClientCache:
         # A child must never read from its parent's sockets: close its copies and start afresh.
         self._lock = threading.Lock()
         self._sync._lock = threading.Lock()  # pyright: ignore[reportPrivateUsage]
-        self.close()
-        self._loops = weakref.WeakKeyDictionary()
+        for client in self._sync.take_all():
+            client.close()
+        self._loops = {}
 
 
-async def _aclose_all(gateways: _AsyncGateways) -> None:
-    for client in gateways.take_all():
-        await client.close()
-
-
-def _close_at_loop_shutdown(gateways: _AsyncGateways) -> None:
-    """Close the loop's clients when it shuts down, from inside that loop.
+def _close_at_loop_shutdown(gateways: _LoopGateways, forget: Callable[[], None]) -> AsyncGenerator[None]:
+    """Close the loop's clients when it shuts down, from inside that loop, and forget the loop.
 
     An async generator started on a loop is registered with it; `loop.shutdown_asyncgens()` (called by
     `asyncio.run` before it closes the loop) closes the generator, which runs its `finally` on the loop.
     The generator's body before `yield` never awaits, so one `send(None)` starts it without awaiting.
     """
 
-    async def closer() -> AsyncIterator[None]:
+    async def closer() -> AsyncGenerator[None]:
         try:
             yield
         finally:
-            await _aclose_all(gateways)
+            forget()
+            if gateways.on_shutdown != "closed-loop":
+                await gateways.shutdown()
 
     generator = closer()
     with contextlib.suppress(StopIteration):
         generator.__anext__().send(None)  # pyright: ignore[reportAttributeAccessIssue, reportUnknownMemberType]
-    gateways.closer = generator  # keeps it alive exactly as long as the loop's gateways
+    return generator
+
+
+def _finish_on_closed_loop(gateways: _LoopGateways) -> None:
+    """Finish the shutdown hook of a loop that closed without running it, without awaiting (nothing can run there).
+
+    Left suspended, the generator would ask the dead loop to close it when collected, and fail noisily.
+    """
+    gateways.on_shutdown = "closed-loop"
+    generator, gateways.closer = gateways.closer, None
+    if generator is not None:
+        with contextlib.suppress(StopIteration, RuntimeError):
+            generator.aclose().send(None)  # pyright: ignore[reportAttributeAccessIssue, reportUnknownMemberType]
+    gateways.take_all()

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Generator
 from contextlib import contextmanager
 from typing import Any, NoReturn, cast
+from urllib.parse import urlsplit
 
 import httpx2
 import openai
@@ -37,28 +39,63 @@ _BAD_REQUEST_KINDS: tuple[tuple[type[exc.BadRequestError], tuple[str, ...]], ...
 
 @contextmanager
 def translating(route: Route) -> Generator[None]:
-    """Re-raise openai and httpx2 exceptions from the block as shim exceptions (`raise ... from`)."""
+    """Re-raise what the block raises as a shim exception (`raise ... from`), the key scrubbed from the whole chain.
+
+    Shim's own exceptions pass, and so do `TypeError`/`ValueError` (bad arguments, e.g. a body that is not JSON);
+    anything else (openai, httpx2, h11, a bug below us) becomes a shim exception, its cause kept for debugging.
+    """
     try:
         yield
     except (exc.ConfigError, exc.RouteError, exc.LiteLLMErrorMixin):
         raise
-    except openai.APIStatusError as error:
-        raise status_error(error.response, error.body, route, error.message) from error
-    except openai.APITimeoutError as error:
-        raise _tag(exc.Timeout(request=error.request), route) from error
-    except openai.APIConnectionError as error:
-        raise _tag(
-            exc.APIConnectionError(message=_scrub(error.message, route), request=error.request), route
-        ) from error
-    except httpx2.TimeoutException as error:
-        raise _tag(exc.Timeout(request=error.request), route) from error
-    except httpx2.TransportError as error:
+    except Exception as error:
+        _scrub_chain(error, route)
+        if isinstance(error, (TypeError, ValueError)):
+            raise
+        raise _translate(error, route) from error
+
+
+def _translate(error: Exception, route: Route) -> Exception:
+    if isinstance(error, openai.APIStatusError):
+        return status_error(error.response, error.body, route, error.message)
+    if isinstance(error, (openai.APITimeoutError, httpx2.TimeoutException)):
+        return _tag(exc.Timeout(request=_request_of(error)), route)
+    if isinstance(error, openai.APIConnectionError):
+        return _tag(exc.APIConnectionError(message=error.message, request=error.request), route)
+    if isinstance(error, openai.APIResponseValidationError):
+        return _tag(exc.APIResponseValidationError(error.response, error.body, message=error.message), route)
+    if isinstance(error, httpx2.TransportError):
         message = f"Connection to the gateway broke: {type(error).__name__}"
-        raise _tag(exc.APIConnectionError(message=message, request=error.request), route) from error
+    else:  # a decoding error, a protocol error from below httpx2, a closed client: the exchange failed
+        message = f"The exchange with the gateway failed: {type(error).__module__}.{type(error).__name__}: {error}"
+    return _tag(exc.APIConnectionError(message=_scrub(message, route), request=_request_of(error)), route)
+
+
+def _request_of(error: Exception) -> httpx2.Request:
+    request = getattr(error, "_request", None) or getattr(error, "request", None)
+    return request if isinstance(request, httpx2.Request) else httpx2.Request("POST", "http://gateway.invalid")
+
+
+def _scrub_chain(error: BaseException, route: Route) -> None:
+    """Scrub the key from every exception in the chain, in place: formatted tracebacks and logs print them all."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen and route.api_key:
+        seen.add(id(current))
+        with contextlib.suppress(AttributeError, TypeError):  # exceptions with read-only attributes keep theirs
+            current.args = tuple(_scrub(a, route) if isinstance(a, str) else a for a in current.args)
+            message: object = getattr(current, "message", None)
+            if isinstance(message, str):
+                setattr(current, "message", _scrub(message, route))  # noqa: B010  (any exception's attribute)
+            if hasattr(current, "body"):
+                setattr(current, "body", _scrub_body(getattr(current, "body"), route))  # noqa: B009, B010
+        current = current.__cause__ or current.__context__
 
 
 def status_error(response: httpx2.Response, body: object, route: Route, message: str | None = None) -> openai.APIError:
     """The shim exception for an error answer (a 4xx/5xx, or an error object in a 200 body or stream)."""
+    if 300 <= response.status_code < 400:
+        return redirect_error(response, route)
     status = response.status_code if response.status_code >= 400 else _status_in_body(body)
     cls = _BY_STATUS.get(status, exc.InternalServerError if status >= 500 else exc.APIError)
     if cls is exc.BadRequestError:
@@ -68,6 +105,32 @@ def status_error(response: httpx2.Response, body: object, route: Route, message:
     error = cls(text, response=response, body=body)
     error.status_code = status  # pyright: ignore[reportAttributeAccessIssue]  # a 200 carrying an error object
     return _tag(error, route)
+
+
+def redirect_error(response: httpx2.Response, route: Route) -> openai.APIError:
+    """A 3xx: never followed (the key would go where the gateway says), so say which base URL to configure."""
+    location = response.headers.get("location", "")
+    target = str(response.request.url.join(location)) if location else ""
+    status = f"{response.status_code} {response.reason_phrase}".strip()
+    message = (
+        f"The gateway answered {status} to {target or 'nowhere (no Location header)'}: redirects are not followed, "
+        f"so the key is never sent elsewhere. If that is the gateway, configure "
+        f"api_base={_new_base(response, target, route)!r} (now {route.base_url!r})."
+    )
+    error = exc.RedirectError(_scrub(message, route), response=response, body=None)
+    error.location = _scrub(location, route) if location else None
+    return _tag(error, route)
+
+
+def _new_base(response: httpx2.Response, target: str, route: Route) -> str:
+    """The base URL under which the redirected request has the same endpoint path (else the target's origin)."""
+    parts = urlsplit(target)
+    path = response.request.url.path
+    base_path = urlsplit(route.base_url).path.rstrip("/")
+    endpoint = path[len(base_path) :] if path.startswith(base_path) else path
+    if endpoint and parts.path.endswith(endpoint):
+        return f"{parts.scheme}://{parts.netloc}{parts.path[: len(parts.path) - len(endpoint)]}".rstrip("/")
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def invalid_body(response: httpx2.Response, body: object, route: Route, problem: str) -> openai.APIError:

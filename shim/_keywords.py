@@ -107,7 +107,7 @@ def around(call: Call[Any, Any], send: Callable[[Call[Any, Any]], OutT]) -> OutT
                 return _finish(_mark(send(fallback), n), extras)
             except openai.APIError as again:
                 error = again
-        raise error from None
+        raise error  # its own __cause__ (the SDK's exception, scrubbed) stays for debugging
 
 
 async def aaround(call: Call[Any, Any], send: Callable[[Call[Any, Any]], Awaitable[OutT]]) -> OutT:
@@ -129,7 +129,7 @@ async def aaround(call: Call[Any, Any], send: Callable[[Call[Any, Any]], Awaitab
                 return _finish(_mark(await send(fallback), n), extras)
             except openai.APIError as again:
                 error = again
-        raise error from None
+        raise error  # its own __cause__ (the SDK's exception, scrubbed) stays for debugging
 
 
 def _next(call: Call[Any, Any], error: BaseException) -> list[tuple[int, Call[Any, Any]]]:

@@ -41,6 +41,9 @@ _MAX_TIMEOUT = 365 * 24 * 3600
 # The characters of an HTTP header name (RFC 9110 "token").
 _TOKEN = frozenset("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
+# Headers the HTTP client sets to frame the request (and hop-by-hop ones): a caller's copy breaks it in the transport.
+_FRAMING = frozenset({"content-length", "transfer-encoding", "host", "connection", "keep-alive", "upgrade", "te"})
+
 # LiteLLM-only options that mean nothing on this route; accepted so LiteLLM code runs unchanged.
 _IGNORED = ("drop_params",)
 _NOT_GIVEN: Any = object()
@@ -301,6 +304,8 @@ def _headers(value: object) -> dict[str, str]:
     for name, header in headers.items():
         if not name or not set(name) <= _TOKEN:
             raise ValueError(f"extra_headers has an invalid header name {name!r}: use letters, digits and '-'")
+        if name.lower() in _FRAMING:
+            raise ValueError(f"extra_headers[{name!r}] is set by the HTTP client, which frames the request: drop it")
         if not isinstance(header, str) or not (header.isascii() and header.isprintable()):
             raise ValueError(f"extra_headers[{name!r}] must be a printable ASCII string")
     return headers

@@ -17,6 +17,7 @@ So both `except openai.RateLimitError` and `except shim.RateLimitError` catch a 
           │    └── APIResponseValidationError  the gateway answered 200 with a body of the wrong shape
           └── openai.APIStatusError
                ├── APIError ................. any other status, or an error object in a 200 body or stream
+               ├── RedirectError ............ 3xx: not followed (the key stays home); carries `location`
                ├── openai.BadRequestError
                │    └── BadRequestError ............... 400
                │         ├── ContextWindowExceededError
@@ -61,6 +62,7 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RedirectError",
     "ResponseTooLargeError",
     "RouteError",
     "ServiceUnavailableError",
@@ -88,6 +90,13 @@ class LiteLLMErrorMixin(Exception):
 
 class APIError(LiteLLMErrorMixin, openai.APIStatusError):
     """The gateway answered with an error that has no more specific class."""
+
+
+class RedirectError(LiteLLMErrorMixin, openai.APIStatusError):
+    """3xx: the gateway redirected the request. Never followed, so the key is not sent where it points."""
+
+    location: str | None = None
+    """The `Location` the gateway answered with (None if it sent none)."""
 
 
 class BadRequestError(LiteLLMErrorMixin, openai.BadRequestError):
