@@ -655,10 +655,19 @@ def SECTIONED(section: str, rows: list[tuple[str, str, Scenario]]) -> list[Row]:
 
 # --- LiteLLM's own keywords --------------------------------------------------------------------------------------
 
-# Names that route or answer the call (each has its own row or loopback test); the sweep gives every other name a
-# string, or a value of the type LiteLLM reads.
-SWEEP_SKIP = frozenset({"api_base", "api_key", "custom_llm_provider", "client", "mock_response", "mock_timeout",
-                        "fallbacks", "caching", "cache", "ssl_verify", "self", "acompletion", "model_list"})  # fmt: skip
+# Names the sweep does not give a dummy value (why -> names; compat_matrix.md lists them): each has its own rows.
+SWEEP_SKIP: dict[str, tuple[str, ...]] = {
+    "route the call (a dummy would send it elsewhere); rows under *Configuration*": (
+        "api_base", "api_key", "custom_llm_provider"),
+    "answer locally, so nothing is sent; `mock_response` row and tests/test_keywords.py": (
+        "mock_response", "mock_timeout"),
+    "need a value of their own type (a client, a list of models, a CA path); rows below": (
+        "client", "fallbacks", "ssl_verify"),
+    "shim refuses a client-side cache; `caching` row": ("caching", "cache"),
+    "LiteLLM's internals, not keywords a caller passes (`self`, the async flag, the Router's model list)": (
+        "self", "acompletion", "model_list"),
+}  # fmt: skip
+SWEEP_SKIPPED = frozenset(name for names in SWEEP_SKIP.values() for name in names)
 SWEEP_VALUES: dict[str, Any] = {"headers": {"x-a": "b"}, "num_retries": 0, "max_retries": 0, "request_timeout": 30,
                                 "force_timeout": 600, "stream_timeout": 30, "max_fallbacks": 1,
                                 "context_window_fallback_dict": {}}  # fmt: skip
@@ -668,7 +677,7 @@ async def litellm_params_sweep(lib: ModuleType, ctx: Ctx) -> Obs:
     from shim._litellm_params import PARAMS
 
     seen: set[str] = set()
-    for name in sorted(set(PARAMS) - SWEEP_SKIP):
+    for name in sorted(set(PARAMS) - SWEEP_SKIPPED):
         ctx.tap.clear()
         kwargs = {name: SWEEP_VALUES.get(name, "x"), **ctx.auth}
         await outcome(lambda kw=kwargs: lib.acompletion(model="litellm_proxy/chat", messages=HI, **kw), lambda r: {})
@@ -789,7 +798,11 @@ ROWS: list[Row] = [
     *SECTIONED(
         "LiteLLM's own keywords",
         [
-            ("litellm-params-sweep", "every name of `all_litellm_params`, one call each", litellm_params_sweep),
+            (
+                "litellm-params-sweep",
+                "every name of `all_litellm_params` but those [skipped](#sweep-skips), one call each",
+                litellm_params_sweep,
+            ),
             ("mock_response", "`mock_response='hi'`", mock_response),
             ("response_format-class", "`response_format=<pydantic class>`", response_format_class),
         ],
