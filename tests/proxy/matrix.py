@@ -141,6 +141,43 @@ DIFFERENCES: dict[str, str] = {
         "`num_retries` sets the openai SDK's retries, the only retry layer; LiteLLM's own retry layer needs "
         "`tenacity`, which `litellm[proxy]` does not install, so it raises a bare `Exception` after the first request"
     ),
+    # LiteLLM's own keywords: fallbacks, timeouts, transport, debug, caching
+    "fallbacks-error": (
+        "when every fallback fails, shim raises the last one's own error (here `RateLimitError`, 429); LiteLLM wraps "
+        "it in `APIConnectionError` (500). shim falls back on the gateway's and the network's errors, not on a "
+        "mistake in the call (`TypeError`, `ConfigError`); LiteLLM on any exception"
+    ),
+    "stream-fallback": (
+        "a stream falls back as a call does, its chunks marked; LiteLLM's streamed fallback raises "
+        "`MidStreamFallbackError` ('AsyncStream' object is not an iterator) after earlier async streams in the "
+        "process (run alone, it works)"
+    ),
+    "max-fallbacks": "`max_fallbacks` bounds the fallbacks tried; LiteLLM's SDK ignores it on a call and tries all",
+    "context-window-marker": (
+        "a `context_window_fallback_dict` answer is marked as a fallback (`x-litellm-attempted-fallbacks` in "
+        "`_hidden_params['additional_headers']`) like a `fallbacks` one; LiteLLM marks only `fallbacks`"
+    ),
+    "content-policy-fallbacks": (
+        "`content_policy_fallbacks` is applied client-side, like `fallbacks`; LiteLLM's SDK sends it in the body to "
+        "the gateway, which does not act on it, and raises the content policy error"
+    ),
+    "set-verbose": (
+        "`set_verbose = True` logs debug records on the `shim` logger, keys masked; LiteLLM's (deprecated) switch "
+        "prints to stdout and logs no debug records"
+    ),
+    "litellm-log": "`LITELLM_LOG=DEBUG` is read at each call; LiteLLM reads it once, at import",
+    "caching-refused": (
+        "`caching=True` raises `ConfigError` before I/O: shim has no client-side cache, turn on the gateway's "
+        "(`cache: true`); LiteLLM, without `litellm.cache` set, ignores it and sends the call"
+    ),
+    "empty-api-key": (
+        '`api_key=""` is a `ConfigError` before I/O; LiteLLM sends the process\'s key instead '
+        "(`LITELLM_PROXY_API_KEY`, else 'fake-api-key'): in a multi-tenant service an empty key gets someone else's"
+    ),
+    "mock-timeout": (
+        "`mock_timeout=True` without `timeout` raises `Timeout` at once; LiteLLM's mock first sleeps for its default "
+        "timeout (tests/test_keywords.py)"
+    ),
     # behaviours the proxy cannot produce (NOT_OBSERVABLE)
     "error-in-200": (
         'a 200 whose body is `{"error": ...}` is raised as the matching API error, never returned as a result; '
@@ -200,6 +237,16 @@ REASONS: dict[tuple[str, str], str] = {
     ("error-embedding-500", "requests sent"): "embedding-retries",
     ("error-embedding-500", "upstream attempts"): "embedding-retries",
     ("retries-num_retries", ALL): "num-retries",
+    # LiteLLM's own keywords: fallbacks, timeouts, transport, debug, caching
+    ("fallbacks-exhausted", ALL): "fallbacks-error",
+    ("fallbacks-stream", ALL): "stream-fallback",
+    ("max_fallbacks", ALL): "max-fallbacks",
+    ("context_window_fallback_dict", "attempted-fallbacks marker"): "context-window-marker",
+    ("content_policy_fallbacks", ALL): "content-policy-fallbacks",
+    ("set_verbose", "debug records"): "set-verbose",
+    ("LITELLM_LOG", "debug records"): "litellm-log",
+    ("caching", ALL): "caching-refused",
+    ("empty-api_key", ALL): "empty-api-key",
 }
 
 # Behaviours the proxy cannot produce (so no row observes them), covered by shim's own loopback tests:
@@ -208,6 +255,7 @@ NOT_OBSERVABLE: list[tuple[str, str | None]] = [
     ('200 with `{"error": ...}`', "error-in-200"),
     ("redirects", "redirects"),
     ("client cache", "client-cache"),
+    ("`mock_timeout=True` without `timeout`", "mock-timeout"),
     (
         "401 for a wrong key: `AuthenticationError` (tests/test_errors.py; the proxy without a database answers 400)",
         None,
