@@ -1,9 +1,9 @@
-"""Regenerate compat_matrix.md from a differential run against a real LiteLLM proxy.
+"""Regenerate compat_matrix.md and compat_observations.md from a differential run against a real LiteLLM proxy.
 
     python scripts/compat_matrix.py      # needs the `compat` extra: pip install -e '.[test,compat]'
 
 Runs tests/proxy/test_differential.py with UPDATE_COMPAT_MATRIX=1: every row's calls go through LiteLLM's SDK and
-through shim, and the last test writes the rendered matrix instead of comparing it with the committed file.
+through shim, and the last test writes both files instead of comparing them with the committed ones.
 """
 
 from __future__ import annotations

@@ -183,7 +183,9 @@ class CustomStreamWrapper(Generic[ChunkT]):
     ) -> None:
         self.response = response
         self.model = route.model
-        self._events: Generator[ChunkT] = _events(_Decoder(shape, route, response, elapsed_ms))
+        decoder = _Decoder(shape, route, response, elapsed_ms)
+        self._hidden_params = decoder.hidden  # LiteLLM's name; shared by every chunk (a fallback marks them all)
+        self._events: Generator[ChunkT] = _events(decoder)
         if watcher is not None:
             next(self._events)
             self._events = _watched(self._events, watcher)
@@ -232,7 +234,9 @@ class AsyncCustomStreamWrapper(Generic[ChunkT]):
     ) -> None:
         self.response = response
         self.model = route.model
-        self._events: AsyncGenerator[ChunkT] = _aevents(_Decoder(shape, route, response, elapsed_ms))
+        decoder = _Decoder(shape, route, response, elapsed_ms)
+        self._hidden_params = decoder.hidden  # LiteLLM's name; shared by every chunk (a fallback marks them all)
+        self._events: AsyncGenerator[ChunkT] = _aevents(decoder)
         if watcher is not None:
             _start(self._events)
             self._events = _awatched(self._events, watcher)

@@ -192,6 +192,22 @@ def test_fallback_models_are_tried_in_order(gateway: FakeProxy) -> None:
     assert all("fallbacks" not in req.json for req in gateway.requests)
 
 
+def test_a_streamed_fallback_is_marked_on_every_chunk(gateway: FakeProxy) -> None:
+    gateway.respond(500)
+    chunks = list(shim.completion("litellm_proxy/a", HI, stream=True, fallbacks=["litellm_proxy/b"], num_retries=0))
+    assert [req.json["model"] for req in gateway.requests] == ["a", "b"]
+    assert chunks
+    assert all(c._hidden_params["additional_headers"]["x-litellm-attempted-fallbacks"] == 1 for c in chunks)  # pyright: ignore[reportPrivateUsage]
+
+
+async def test_an_async_streamed_fallback_is_marked_on_every_chunk(gateway: FakeProxy) -> None:
+    gateway.respond(500)
+    stream = await shim.acompletion("litellm_proxy/a", HI, stream=True, fallbacks=["litellm_proxy/b"], num_retries=0)
+    chunks = [chunk async for chunk in stream]
+    assert chunks
+    assert all(c._hidden_params["additional_headers"]["x-litellm-attempted-fallbacks"] == 1 for c in chunks)  # pyright: ignore[reportPrivateUsage]
+
+
 async def test_async_fallback_to_another_gateway_keeps_each_key_with_its_gateway(
     gateway: FakeProxy, second: FakeProxy
 ) -> None:

@@ -45,6 +45,9 @@ LITELLM_WARNING_FILTERS = (
     # responses(stream=True) on a faked stream serializes chat-style usage into its ResponseAPIUsage field.
     r"ignore:Pydantic serializer warnings.\s+PydanticSerializationUnexpectedValue\(Expected `ResponseAPIUsage`"
     ":UserWarning",
+    # LiteLLM's sync calls with fallbacks create its async logging worker's coroutine and drop it unawaited.
+    r"ignore:coroutine 'LoggingWorker._worker_loop' was never awaited:RuntimeWarning",
+    r"ignore:Exception ignored in. <coroutine object LoggingWorker._worker_loop:pytest.PytestUnraisableExceptionWarning",
 )
 
 

@@ -13,6 +13,7 @@ import inspect
 import io
 import json
 import re
+import warnings
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from types import ModuleType
@@ -655,10 +656,19 @@ def SECTIONED(section: str, rows: list[tuple[str, str, Scenario]]) -> list[Row]:
 
 # --- LiteLLM's own keywords --------------------------------------------------------------------------------------
 
-# Names that route or answer the call (each has its own row or loopback test); the sweep gives every other name a
-# string, or a value of the type LiteLLM reads.
-SWEEP_SKIP = frozenset({"api_base", "api_key", "custom_llm_provider", "client", "mock_response", "mock_timeout",
-                        "fallbacks", "caching", "cache", "ssl_verify", "self", "acompletion", "model_list"})  # fmt: skip
+# Names the sweep does not give a dummy value (why -> names; compat_matrix.md lists them): each has its own rows.
+SWEEP_SKIP: dict[str, tuple[str, ...]] = {
+    "route the call (a dummy would send it elsewhere); rows under *Configuration*": (
+        "api_base", "api_key", "custom_llm_provider"),
+    "answer locally, so nothing is sent; `mock_response` row and tests/test_keywords.py": (
+        "mock_response", "mock_timeout"),
+    "need a value of their own type (a client, a list of models, a CA path); rows below": (
+        "client", "fallbacks", "ssl_verify"),
+    "shim refuses a client-side cache; `caching` row": ("caching", "cache"),
+    "LiteLLM's internals, not keywords a caller passes (`self`, the async flag, the Router's model list)": (
+        "self", "acompletion", "model_list"),
+}  # fmt: skip
+SWEEP_SKIPPED = frozenset(name for names in SWEEP_SKIP.values() for name in names)
 SWEEP_VALUES: dict[str, Any] = {"headers": {"x-a": "b"}, "num_retries": 0, "max_retries": 0, "request_timeout": 30,
                                 "force_timeout": 600, "stream_timeout": 30, "max_fallbacks": 1,
                                 "context_window_fallback_dict": {}}  # fmt: skip
@@ -668,7 +678,7 @@ async def litellm_params_sweep(lib: ModuleType, ctx: Ctx) -> Obs:
     from shim._litellm_params import PARAMS
 
     seen: set[str] = set()
-    for name in sorted(set(PARAMS) - SWEEP_SKIP):
+    for name in sorted(set(PARAMS) - SWEEP_SKIPPED):
         ctx.tap.clear()
         kwargs = {name: SWEEP_VALUES.get(name, "x"), **ctx.auth}
         await outcome(lambda kw=kwargs: lib.acompletion(model="litellm_proxy/chat", messages=HI, **kw), lambda r: {})
@@ -695,6 +705,224 @@ async def response_format_class(lib: ModuleType, ctx: Ctx) -> Obs:
         lambda r: {"type": type(r).__name__},
     )
     return sent(ctx, "response_format") | found
+
+
+# --- LiteLLM's own keywords: fallbacks, timeouts, transport, debug, caching ----------------------------------------
+
+
+def sent_models(ctx: Ctx) -> list[str]:
+    """The model of each chat request the client sent, in order (a fallback is another request)."""
+    return [str(body_of(r).get("model")) for r in ctx.tap.requests if r.path.endswith("/chat/completions")]
+
+
+def read_answer(ctx: Ctx) -> Callable[[Any], Obs]:
+    def read(r: Any) -> Obs:
+        params = r._hidden_params if isinstance(r._hidden_params, dict) else {}
+        headers = params.get("additional_headers") or {}
+        marker = {k: v for k, v in headers.items() if k.endswith("x-litellm-attempted-fallbacks")}
+        return {"content": r.choices[0].message.content, "model": r.model, "attempted-fallbacks marker": marker}
+
+    return read
+
+
+def with_fallbacks(model: str, *, use_async: bool = False, **options: Any) -> Scenario:
+    """A chat call to `model` with fallback keywords; `options` may name `{url}`/`{key}` in dict fallbacks."""
+
+    async def scenario(lib: ModuleType, ctx: Ctx) -> Obs:
+        ctx.tap.clear()
+        call = lib.acompletion if use_async else lib.completion
+        kwargs = {"model": f"litellm_proxy/{model}", "messages": HI, "max_retries": 0, **ctx.auth}
+        kwargs |= {name: resolve(value, ctx) for name, value in options.items()}
+        found = await outcome(lambda: call(**kwargs), read_answer(ctx))
+        bodies = [body_of(r) for r in ctx.tap.requests]
+        leaked = sorted({name for body in bodies for name in body if name in FALLBACK_NAMES})
+        return found | {"sent models": sent_models(ctx), "fallback keywords in a body": leaked}
+
+    return scenario
+
+
+FALLBACK_NAMES = ("fallbacks", "context_window_fallback_dict", "content_policy_fallbacks", "max_fallbacks")
+
+
+def resolve(value: Any, ctx: Ctx) -> Any:
+    """`{url}`, `{refused}` and `{key}` in a scenario's options, filled in with the context's."""
+    if isinstance(value, str):
+        return value.format(url=ctx.url, refused=ctx.refused_url, silent=ctx.silent_url, key=ctx.key)
+    if isinstance(value, list):
+        return [resolve(item, ctx) for item in value]
+    if isinstance(value, dict):
+        return {k: resolve(v, ctx) for k, v in value.items()}
+    return value
+
+
+async def fallback_to_another_gateway(lib: ModuleType, ctx: Ctx) -> Obs:
+    """The first gateway refuses; the fallback names the tap with its own key: which key went where."""
+    ctx.tap.clear()
+    fallback = {"model": "litellm_proxy/chat", "api_base": ctx.url, "api_key": ctx.key}
+    kwargs = {"api_base": ctx.refused_url, "api_key": "sk-first-gateway", "max_retries": 0}
+    found = await outcome(
+        lambda: lib.completion(model="litellm_proxy/chat", messages=HI, fallbacks=[fallback], **kwargs),
+        read_answer(ctx),
+    )
+    return found | {"sent models": sent_models(ctx), "sent authorization": bearer(ctx)}
+
+
+async def fallbacks_stream(lib: ModuleType, ctx: Ctx) -> Obs:
+    ctx.tap.clear()
+    kwargs = {"model": "litellm_proxy/fail-500", "messages": HI, "stream": True, "max_retries": 0, **ctx.auth}
+
+    def read(chunks: list[Any]) -> Obs:
+        params = chunks[0]._hidden_params if chunks else {}
+        headers = (params or {}).get("additional_headers") or {}
+        marker = {k: v for k, v in headers.items() if k.endswith("x-litellm-attempted-fallbacks")}
+        text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
+        return {"text": text, "chunk attempted-fallbacks marker": marker}
+
+    found = await outcome(lambda: list(lib.completion(fallbacks=["litellm_proxy/chat"], **kwargs)), read)
+    return found | {"sent models": sent_models(ctx)}
+
+
+def chat_with(use_async: bool = False, url: str = "{url}", stream: bool = False, **options: Any) -> Scenario:
+    """A chat call with LiteLLM keywords `options`: what came back, and which table names the body carried."""
+
+    async def scenario(lib: ModuleType, ctx: Ctx) -> Obs:
+        from shim._litellm_params import PARAMS
+
+        ctx.tap.clear()
+        call = lib.acompletion if use_async else lib.completion
+        kwargs = {"model": "litellm_proxy/chat", "messages": HI, "max_retries": 0, "api_key": ctx.key}
+        kwargs |= {"api_base": resolve(url, ctx), "stream": stream, **resolve(options, ctx)}
+
+        async def run() -> Any:
+            result = call(**kwargs)
+            result = await result if inspect.isawaitable(result) else result
+            if not stream:
+                return result.choices[0].message.content
+            if hasattr(result, "__aiter__"):
+                return "".join([c.choices[0].delta.content or "" async for c in result if c.choices])
+            return "".join(c.choices[0].delta.content or "" for c in result if c.choices)
+
+        found = await outcome(run, lambda text: {"content": text})
+        names = sorted({name for r in ctx.tap.requests for name in body_of(r) if name in PARAMS})
+        return found | {"requests sent": len(ctx.tap.requests), "table names in the body": names}
+
+    return scenario
+
+
+async def client_kwarg(lib: ModuleType, ctx: Ctx) -> Obs:
+    import openai
+
+    ctx.tap.clear()
+    with openai.OpenAI(base_url=ctx.url, api_key=ctx.key, default_headers={"x-own-client": "1"}) as client:
+        found = await outcome(
+            lambda: lib.completion(model="litellm_proxy/chat", messages=HI, client=client, **ctx.auth),
+            lambda r: {"content": r.choices[0].message.content},
+        )
+    request = ctx.tap.requests[-1] if ctx.tap.requests else None
+    header = request.headers.get("x-own-client", "(absent)") if request else "(nothing sent)"
+    return found | {"sent through the client (its header)": header, "sent authorization": bearer(ctx)}
+
+
+async def client_session(lib: ModuleType, ctx: Ctx) -> Obs:
+    import httpx
+
+    ctx.tap.clear()
+    # A host name no other row uses: LiteLLM applies `client_session` only when it builds a client, and its client
+    # cache would otherwise hand back one an earlier row built (that cache is in "Not observable" below).
+    base = ctx.url.replace("127.0.0.1", "localhost")
+    with httpx.Client(headers={"x-session": "1"}) as session:
+        ctx.monkeypatch.setattr(lib, "client_session", session)
+        found = await outcome(
+            lambda: lib.completion(model="litellm_proxy/chat", messages=HI, api_base=base, api_key=ctx.key),
+            lambda r: {"content": r.choices[0].message.content},
+        )
+    request = ctx.tap.requests[-1] if ctx.tap.requests else None
+    header = request.headers.get("x-session", "(absent)") if request else "(nothing sent)"
+    return found | {"sent through the session (its header)": header}
+
+
+DEBUG_LOGGERS = ("LiteLLM", "LiteLLM Router", "LiteLLM Proxy", "shim")
+
+
+def debug_switch(switch: str) -> Scenario:
+    """A chat call after one of LiteLLM's debug switches: is there debug output, and does it show the key?"""
+
+    async def scenario(lib: ModuleType, ctx: Ctx) -> Obs:
+        import logging
+
+        records: list[logging.LogRecord] = []
+        handler = logging.Handler(logging.DEBUG)
+        handler.emit = records.append  # type: ignore[method-assign]
+        loggers = [logging.getLogger(name) for name in DEBUG_LOGGERS]
+        saved = [(log, log.level, log.handlers[:], log.propagate) for log in loggers]
+        root = logging.getLogger()
+        root.addHandler(handler)
+        try:
+            if hasattr(lib, "_debug"):  # shim: its switch is undone at the end of the row, as LiteLLM's levels are
+                ctx.monkeypatch.setitem(lib._debug._state, "on", lib._debug._state["on"])
+            if switch == "_turn_on_debug":
+                lib._turn_on_debug()
+            elif switch == "set_verbose":
+                ctx.monkeypatch.setattr(lib, "set_verbose", True)
+            else:
+                ctx.monkeypatch.setenv("LITELLM_LOG", "DEBUG")
+            for log in loggers:
+                log.addHandler(handler)
+            with warnings.catch_warnings():  # LiteLLM's debug path warns (deprecations); `-W error` would fail it
+                warnings.simplefilter("ignore")
+                found = await outcome(
+                    lambda: lib.completion(model="litellm_proxy/chat", messages=HI, **ctx.auth),
+                    lambda r: {"content": r.choices[0].message.content},
+                )
+        finally:
+            root.removeHandler(handler)
+            for log, level, handlers, propagate in saved:
+                log.setLevel(level)
+                log.handlers[:] = handlers
+                log.propagate = propagate
+        debug = [r for r in records if r.levelno == logging.DEBUG]
+        return found | {
+            "debug records": "some" if debug else "none",
+            "key in a record": any(ctx.key in r.getMessage() for r in records),
+        }
+
+    return scenario
+
+
+async def empty_api_key(lib: ModuleType, ctx: Ctx) -> Obs:
+    ctx.monkeypatch.setenv("LITELLM_PROXY_API_KEY", ctx.key)
+    return await chat_outcome(lib, ctx, api_base=ctx.url, api_key="")
+
+
+KEYWORD_ROWS: list[tuple[str, str, Scenario]] = [
+    ("fallbacks-models", "`fallbacks=[model name]` after a 500", with_fallbacks("fail-500", fallbacks=["litellm_proxy/chat"])),
+    ("fallbacks-async", "`fallbacks=[model name]` after a 500, async",
+     with_fallbacks("fail-500", use_async=True, fallbacks=["litellm_proxy/chat"])),
+    ("fallbacks-dict", "`fallbacks=[{model, api_base, api_key}]` after a refused connection", fallback_to_another_gateway),
+    ("fallbacks-exhausted", "`fallbacks` that all fail (500, then 429)",
+     with_fallbacks("fail-500", fallbacks=["litellm_proxy/fail-429"])),
+    ("max_fallbacks", "`max_fallbacks=1` with two fallbacks (429, then a good one)",
+     with_fallbacks("fail-500", fallbacks=["litellm_proxy/fail-429", "litellm_proxy/chat"], max_fallbacks=1)),
+    ("fallbacks-stream", "`fallbacks` on a stream after a 500", fallbacks_stream),
+    ("context_window_fallback_dict", "`context_window_fallback_dict` after a context window error",
+     with_fallbacks("ctx-window", context_window_fallback_dict={"litellm_proxy/ctx-window": "litellm_proxy/chat"})),
+    ("content_policy_fallbacks", "`content_policy_fallbacks` after a content policy error",
+     with_fallbacks("content-policy", content_policy_fallbacks=["litellm_proxy/chat"])),
+    ("stream_timeout", "`stream_timeout=30` on a stream", chat_with(stream=True, stream_timeout=30)),
+    ("stream_timeout-silent", "`stream_timeout=0.3`, `timeout=2`, a server that never answers",
+     chat_with(url="{silent}", stream=True, stream_timeout=0.3, timeout=2)),
+    ("request_timeout", "`request_timeout=0.3` on a server that never answers", chat_with(url="{silent}", request_timeout=0.3)),
+    ("force_timeout", "`force_timeout=30`", chat_with(force_timeout=30)),
+    ("ssl_verify", "`ssl_verify=False` (an http gateway)", chat_with(ssl_verify=False)),
+    ("ssl_verify-async", "`ssl_verify=False`, async", chat_with(use_async=True, ssl_verify=False)),
+    ("client", "`client=openai.OpenAI(...)`", client_kwarg),
+    ("client_session", "`client_session = httpx.Client(...)`", client_session),
+    ("_turn_on_debug", "`_turn_on_debug()`", debug_switch("_turn_on_debug")),
+    ("set_verbose", "`set_verbose = True`", debug_switch("set_verbose")),
+    ("LITELLM_LOG", "`LITELLM_LOG=DEBUG` set after import", debug_switch("LITELLM_LOG")),
+    ("caching", "`caching=True`", chat_with(caching=True)),
+    ("empty-api_key", '`api_key=""` with `LITELLM_PROXY_API_KEY` set', empty_api_key),
+]  # fmt: skip
 
 
 ROWS: list[Row] = [
@@ -789,11 +1017,16 @@ ROWS: list[Row] = [
     *SECTIONED(
         "LiteLLM's own keywords",
         [
-            ("litellm-params-sweep", "every name of `all_litellm_params`, one call each", litellm_params_sweep),
+            (
+                "litellm-params-sweep",
+                "every name of `all_litellm_params` but those [skipped](#sweep-skips), one call each",
+                litellm_params_sweep,
+            ),
             ("mock_response", "`mock_response='hi'`", mock_response),
             ("response_format-class", "`response_format=<pydantic class>`", response_format_class),
         ],
     ),
+    *SECTIONED("LiteLLM's own keywords: fallbacks, timeouts, transport, debug, caching", KEYWORD_ROWS),
 ]
 
 

@@ -22,7 +22,7 @@ FINGERPRINT = "fp_fake_upstream"
 SPEECH_BYTES = b"ID3\x04\x00\x00\x00\x00\x00\x00fake-mp3:"
 TINY_PNG_B64 = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
 # Model names that script a failure, whatever the endpoint; shared with the proxy config in harness.py.
-FAILING_MODELS = ("fail-429", "fail-500", "ctx-window")
+FAILING_MODELS = ("fail-429", "fail-500", "ctx-window", "content-policy")
 
 
 @dataclass(frozen=True)
@@ -109,6 +109,9 @@ def scripted_failure(call: Call) -> Reply | None:
             "Please reduce the length of the messages."
         )
         return json_reply(openai_error(message, "invalid_request_error", "context_length_exceeded", "messages"), 400)
+    if call.model == "content-policy":
+        message = "Your request was rejected as a result of our safety system (content_policy_violation)."
+        return json_reply(openai_error(message, "invalid_request_error", "content_policy_violation"), 400)
     return None
 
 

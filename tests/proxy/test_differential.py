@@ -1,8 +1,9 @@
 """The same calls through LiteLLM's SDK and through shim, against the same real proxy, compared field by field.
 
-Every field that differs must have a reason in `matrix.REASONS` (an intentional difference); anything else fails
-as a gap. The observations of a full run are rendered into compat_matrix.md, and the last test fails when the
-committed file is not what this run produced (`python scripts/compat_matrix.py` rewrites it).
+Every field that differs must point, through `matrix.REASONS`, to one of `matrix.DIFFERENCES` (an intentional
+difference); anything else fails as a gap. A full run is rendered into compat_matrix.md (a line per row and per
+difference) and compat_observations.md (every field, both sides); the last test fails when either committed file is
+not what this run produced (`python scripts/compat_matrix.py` rewrites both).
 """
 
 from __future__ import annotations
@@ -24,7 +25,9 @@ from .tap import Tap
 
 pytestmark = pytest.mark.proxy
 
-MATRIX_PATH = Path(__file__).resolve().parents[2] / "compat_matrix.md"
+ROOT = Path(__file__).resolve().parents[2]
+MATRIX_PATH = ROOT / "compat_matrix.md"
+OBSERVATIONS_PATH = ROOT / matrix.OBSERVATIONS_FILE
 # Read at import, before the autouse fixture clears the environment of every test.
 UPDATE = os.environ.get("UPDATE_COMPAT_MATRIX") == "1"
 OBSERVED: dict[str, dict[str, Any]] = {}
@@ -60,11 +63,23 @@ async def test_litellm_and_shim_agree_or_differ_on_purpose(row: Row, ctx: Ctx, l
     assert not stale, f"reasons for fields that no longer differ in {row.id}: {stale}"
 
 
+def test_every_reason_names_a_difference():
+    assert not matrix.unknown_differences(), "REASONS that point to no line of matrix.DIFFERENCES"
+
+
 def test_compat_matrix_is_current():
     missing = [row.id for row in ROWS if row.id not in OBSERVED]
     if missing:
         pytest.skip(f"the differential run was partial ({len(missing)} rows not observed)")
-    text = matrix.render(ROWS, OBSERVED, f"litellm {importlib.metadata.version('litellm')}")
-    if UPDATE:
-        MATRIX_PATH.write_text(text)
-    assert MATRIX_PATH.read_text() == text, "compat_matrix.md is out of date: run `python scripts/compat_matrix.py`"
+    unused = matrix.unused_differences(OBSERVED)
+    assert not unused, f"DIFFERENCES no row shows any more (remove them): {unused}"
+    version = f"litellm {importlib.metadata.version('litellm')}"
+    files = {
+        MATRIX_PATH: matrix.render(ROWS, OBSERVED, version),
+        OBSERVATIONS_PATH: matrix.render_observations(ROWS, OBSERVED, version),
+    }
+    for path, text in files.items():
+        if UPDATE:
+            path.write_text(text)
+    stale = [path.name for path, text in files.items() if not path.exists() or path.read_text() != text]
+    assert not stale, f"{', '.join(stale)} out of date: run `python scripts/compat_matrix.py`"
