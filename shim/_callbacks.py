@@ -212,6 +212,8 @@ class CallLog:
             "completion_start_time": self.first_chunk_time or end,
             "response_cost": hidden.get("response_cost"),
         }
+        if end is None:  # before the request, as LiteLLM's: no end, no cost yet
+            del kwargs["end_time"], kwargs["response_cost"]
         if error is not None:
             kwargs["log_event_type"] = "failed_api_call"
             kwargs["exception"] = error

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from .differential import Row
+from .differential import CALLBACK_REASONS, Row
 
 ALL = "*"
 
@@ -181,6 +181,7 @@ REASONS: dict[tuple[str, str], str] = {
         "request"
     ),
 }
+REASONS |= CALLBACK_REASONS  # the callback rows' reasons live with their scenarios (differential.py)
 
 # Behaviours the proxy cannot produce (so no row observes them); covered by shim's own loopback tests.
 NOT_OBSERVABLE: list[tuple[str, str, str, str]] = [
