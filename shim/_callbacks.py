@@ -140,12 +140,13 @@ class CallLog:
         for logger in self.stream_chunks:
             self._later(getattr(logger, self.chunk_method), self._kwargs(now), chunk, self.start_time, now)
 
-    def success(self, response: object) -> None:
-        """The call (or its stream) ended well: `response` is the result, or the stream's assembled response."""
+    def success(self, response: object, hidden: Mapping[str, Any] | None = None) -> None:
+        """The call (or its stream) ended well: `response` is the result, or the stream's assembled response;
+        `hidden` the gateway's facts when the response carries none."""
         if not (self.callbacks.successes or self.callbacks.loggers):
             return
         end = datetime.now()
-        kwargs = self._kwargs(end, response=response)
+        kwargs = self._kwargs(end, response=response, hidden=hidden)
         for function in self.callbacks.successes:
             self._later(function, dict(kwargs, log_event_type="successful_api_call"), response, self.start_time, end)
         name = "async_log_success_event" if self.is_async else "log_success_event"
@@ -175,12 +176,17 @@ class CallLog:
         return body.get("messages", body.get("input", body.get("prompt", body.get("query"))))
 
     def _kwargs(
-        self, end: datetime | None, *, response: object = None, error: BaseException | None = None
+        self,
+        end: datetime | None,
+        *,
+        response: object = None,
+        error: BaseException | None = None,
+        hidden: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
         body = self.body
         metadata: Any = body.get("metadata") or {}
         params = {name: value for name, value in body.items() if name not in _NOT_PARAMS}
-        hidden = hidden_of(response)
+        hidden = hidden or hidden_of(response)
         kwargs: dict[str, Any] = {
             "model": self.model,
             "messages": self._messages(),
@@ -206,6 +212,8 @@ class CallLog:
             "completion_start_time": self.first_chunk_time or end,
             "response_cost": hidden.get("response_cost"),
         }
+        if end is None:  # before the request, as LiteLLM's: no end, no cost yet
+            del kwargs["end_time"], kwargs["response_cost"]
         if error is not None:
             kwargs["log_event_type"] = "failed_api_call"
             kwargs["exception"] = error

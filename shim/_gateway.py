@@ -19,6 +19,7 @@ from typing import Any
 import httpx2
 import openai
 
+from shim import _observe, _observe_sdk
 from shim._clients import auth_headers, isolation_headers
 from shim._router import PREFIX, package_settings, resolve_api_key, resolve_base_url
 from shim._transport import pool_verify, resolve_verify
@@ -119,9 +120,20 @@ class OpenAI(openai.OpenAI):
     def __repr__(self) -> str:
         return f"shim.OpenAI(base_url={str(self.base_url)!r})"
 
-    def request(self, cast_to: Any, options: Any, *args: Any, **kwargs: Any) -> Any:  # pyright: ignore[reportIncompatibleMethodOverride]
-        """Send one request (the SDK's hook for every resource method), with the model prefix stripped."""
-        return super().request(cast_to, _wire_options(options), *args, **kwargs)  # pyright: ignore[reportUnknownVariableType]
+    def request(self, cast_to: Any, options: Any, *, stream: bool = False, stream_cls: Any = None) -> Any:  # pyright: ignore[reportIncompatibleMethodOverride]
+        """Send one request (the SDK's hook for every resource method), with the model prefix stripped; observed
+        (callbacks, an OpenTelemetry span) when anything listens."""
+        options = _wire_options(options)
+        if not _observe.active():
+            return super().request(cast_to, options, stream=stream, stream_cls=stream_cls)  # pyright: ignore[reportUnknownVariableType]
+        send = super().request
+        return _observe_sdk.request(
+            lambda wired, cls: send(cast_to, wired, stream=stream, stream_cls=cls),  # pyright: ignore[reportUnknownLambdaType]
+            options,
+            stream=stream,
+            stream_cls=stream_cls,
+            base_url=str(self.base_url),
+        )
 
     def close(self) -> None:
         """Close the pool, unless it is the shim's shared one (then `shim.close()` does)."""
@@ -174,9 +186,20 @@ class AsyncOpenAI(openai.AsyncOpenAI):
     def __repr__(self) -> str:
         return f"shim.AsyncOpenAI(base_url={str(self.base_url)!r})"
 
-    async def request(self, cast_to: Any, options: Any, *args: Any, **kwargs: Any) -> Any:  # pyright: ignore[reportIncompatibleMethodOverride]
-        """Send one request (the SDK's hook for every resource method), with the model prefix stripped."""
-        return await super().request(cast_to, _wire_options(options), *args, **kwargs)
+    async def request(self, cast_to: Any, options: Any, *, stream: bool = False, stream_cls: Any = None) -> Any:  # pyright: ignore[reportIncompatibleMethodOverride]
+        """Send one request (the SDK's hook for every resource method), with the model prefix stripped; observed
+        (callbacks, an OpenTelemetry span) when anything listens."""
+        options = _wire_options(options)
+        if not _observe.active():
+            return await super().request(cast_to, options, stream=stream, stream_cls=stream_cls)
+        send = super().request
+        return await _observe_sdk.arequest(
+            lambda wired, cls: send(cast_to, wired, stream=stream, stream_cls=cls),  # pyright: ignore[reportUnknownLambdaType]
+            options,
+            stream=stream,
+            stream_cls=stream_cls,
+            base_url=str(self.base_url),
+        )
 
     async def close(self) -> None:
         """Close the pool, unless it is the shim's shared one (then `shim.aclose()` does)."""

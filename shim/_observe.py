@@ -18,6 +18,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import httpx2
+import pydantic
 
 from shim import _callbacks
 
@@ -73,7 +74,10 @@ class Observation:
 
             self.span = _otel.start(OPERATIONS.get(path, path), model, body, base_url)
         self.path = path
+        self.model = model
+        self.base_url = base_url
         self.chunks: list[Any] = []
+        self.response: httpx2.Response | None = None  # the last answer, for the gateway's facts in its headers
 
     def start(self) -> dict[str, str]:
         """Fire the input callbacks; the headers that carry the trace context to the gateway."""
@@ -86,14 +90,26 @@ class Observation:
             self.span.attempt(request.headers.get("x-stainless-retry-count"))
 
     def answered(self, response: httpx2.Response) -> None:
+        self.response = response
         if self.span is not None:
             self.span.answered(response.status_code, response.request.headers.get("x-stainless-retry-count"))
 
     def success(self, result: object) -> None:
+        wanted = self.log is not None or (self.span is not None and self.span.recording)
+        hidden: Mapping[str, Any] = (_callbacks.hidden_of(result) or self.hidden()) if wanted else {}
         if self.span is not None:
-            self.span.success(result)
+            self.span.success(result, hidden)
         if self.log is not None:
-            self.log.success(result)
+            self.log.success(result, hidden)
+
+    def hidden(self) -> Mapping[str, Any]:
+        """The gateway's facts from its answer's headers, for results that carry none (the SDK's own objects)."""
+        if self.response is None:
+            return {}
+        from shim._results import hidden_params
+        from shim._router import Route
+
+        return hidden_params(Route(self.model, self.base_url, ""), self.response, 0.0)
 
     def failure(self, error: BaseException) -> None:
         if self.span is not None:
@@ -113,15 +129,21 @@ class Observation:
     def end(self, error: BaseException | None) -> None:
         """The stream ended: read to its end (None), closed early (GeneratorExit), or failed."""
         if error is None:
-            self.success(assemble(self.path, self.chunks))
+            self.success(assemble(self.path, self.chunks, self.hidden))
         elif isinstance(error, GeneratorExit):
             if self.span is not None:
-                self.span.closed(assemble(self.path, self.chunks) if self.chunks else None)
+                partial = assemble(self.path, self.chunks, self.hidden) if self.chunks else None
+                self.span.closed(partial, _callbacks.hidden_of(partial) or self.hidden())
         else:
             self.failure(error)
 
 
 _CURRENT: ContextVar[Observation | None] = ContextVar("shim_observation", default=None)
+
+
+def current() -> Observation | None:
+    """The observation of the call being sent in this context, if any (a stream made inside it adopts it)."""
+    return _CURRENT.get()
 
 
 def active() -> bool:
@@ -151,13 +173,15 @@ def observed_call(
     body: Mapping[str, Any],
     base_url: str,
     stream: bool = False,
+    report: Callable[[R], object] | None = None,
 ) -> R:
     """Observe a call sent by other means (the patched openai client, `shim.OpenAI`): callbacks, span, attempts.
 
     `send(headers, observation)` must send the request with `headers` added (the trace context) through a client
     from `shim._clients` (whose event hooks report each attempt), and return the result. For a stream
     (`stream=True`), hand each chunk to `observation.chunk(chunk)` and call `observation.end(error)` once, with
-    None at its end, `GeneratorExit()` when closed early, or the error.
+    None at its end, `GeneratorExit()` when closed early, or the error. `report(result)`, if given, is what the
+    span and the callbacks are shown of a result that is not the response itself (a raw HTTP response).
 
     Example:
         >>> if shim._observe.active():
@@ -165,7 +189,7 @@ def observed_call(
         ...         path="chat/completions", model=kwargs["model"], body=kwargs, base_url=str(client.base_url))
     """
     observation = Observation(path=path, model=model, body=body, base_url=base_url)
-    return _sync(observation, lambda: send(observation.start(), observation), stream)
+    return _sync(observation, lambda: send(observation.start(), observation), stream, report)
 
 
 async def aobserved_call(
@@ -176,10 +200,11 @@ async def aobserved_call(
     body: Mapping[str, Any],
     base_url: str,
     stream: bool = False,
+    report: Callable[[R], object] | None = None,
 ) -> R:
     """`observed_call` for async clients (async callbacks run as tasks on the running loop)."""
     observation = Observation(path=path, model=model, body=body, base_url=base_url, is_async=True)
-    return await _async(observation, lambda: send(observation.start(), observation), stream)
+    return await _async(observation, lambda: send(observation.start(), observation), stream, report)
 
 
 def _observation(call: Call[Any, Any], *, is_async: bool) -> Observation:
@@ -205,7 +230,9 @@ def _streams(call: Call[Any, Any]) -> bool:
     return call.stream and call.spec.chunks is not None
 
 
-def _sync(observation: Observation, send: Callable[[], R], streams: bool) -> R:
+def _sync(
+    observation: Observation, send: Callable[[], R], streams: bool, report: Callable[[R], object] | None = None
+) -> R:
     token = _CURRENT.set(observation)
     try:
         value = send()
@@ -215,11 +242,16 @@ def _sync(observation: Observation, send: Callable[[], R], streams: bool) -> R:
     finally:
         _CURRENT.reset(token)
     if not streams:  # a stream's end is its watcher's
-        observation.success(value)
+        observation.success(value if report is None else report(value))
     return value
 
 
-async def _async(observation: Observation, send: Callable[[], Awaitable[R]], streams: bool) -> R:
+async def _async(
+    observation: Observation,
+    send: Callable[[], Awaitable[R]],
+    streams: bool,
+    report: Callable[[R], object] | None = None,
+) -> R:
     token = _CURRENT.set(observation)
     try:
         value = await send()
@@ -229,12 +261,15 @@ async def _async(observation: Observation, send: Callable[[], Awaitable[R]], str
     finally:
         _CURRENT.reset(token)
     if not streams:
-        observation.success(value)
+        observation.success(value if report is None else report(value))
     return value
 
 
-def assemble(path: str, chunks: list[Any]) -> Any:
-    """A stream's whole response: chat and text rebuilt from their chunks; the Responses API's final event's."""
+def assemble(path: str, chunks: list[Any], hidden: Callable[[], Mapping[str, Any]] = dict) -> Any:
+    """A stream's whole response: chat and text rebuilt from their chunks; the Responses API's final event's.
+
+    `hidden` gives the gateway's facts (from the answer's headers) when the chunks carry none: Responses API
+    events are openai's own types, without `_hidden_params`."""
     if not chunks:
         return None
     if path in ("chat/completions", "completions"):
@@ -242,12 +277,14 @@ def assemble(path: str, chunks: list[Any]) -> Any:
 
         return stream_chunk_builder(chunks)
     final: Any = getattr(chunks[-1], "response", None)  # response.completed / .incomplete / .failed
+    if isinstance(final, pydantic.BaseModel):
+        final = dict(final)  # openai's `Response`: its fields, as the shim's type (with the gateway's facts) takes
     if isinstance(final, Mapping):
         from shim._results import attach
         from shim.types import ResponsesAPIResponse
 
-        hidden = dict(_callbacks.hidden_of(chunks[0]))
-        return attach(ResponsesAPIResponse.construct(**cast("Mapping[str, Any]", final)), hidden)
+        facts = dict(_callbacks.hidden_of(chunks[0]) or hidden())
+        return attach(ResponsesAPIResponse.construct(**cast("Mapping[str, Any]", final)), facts)
     return final
 
 

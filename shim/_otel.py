@@ -22,7 +22,7 @@ from opentelemetry.trace import Span, SpanKind, Status, StatusCode
 from opentelemetry.util.types import AttributeValue
 
 from shim import __version__
-from shim._callbacks import hidden_of, usage_of
+from shim._callbacks import usage_of
 from shim._router import PREFIX
 
 CAPTURE_CONTENT = "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT"
@@ -93,15 +93,15 @@ class CallSpan:
         if self.recording:
             self.span.add_event("gen_ai.response.first_chunk")
 
-    def success(self, result: object) -> None:
+    def success(self, result: object, hidden: Mapping[str, Any]) -> None:
         if self.recording:
-            self._response(result)
+            self._response(result, hidden)
         self.span.end()
 
-    def closed(self, partial: object) -> None:
+    def closed(self, partial: object, hidden: Mapping[str, Any]) -> None:
         """A stream closed before its end: the span ends, with what was read, and no error."""
         if self.recording:
-            self._response(partial, finished=False)
+            self._response(partial, hidden, finished=False)
             self.span.add_event("gen_ai.stream.closed")
         self.span.end()
 
@@ -121,8 +121,8 @@ class CallSpan:
         if self.resends:
             self.span.set_attribute("http.request.resend_count", self.resends)
 
-    def _response(self, result: object, *, finished: bool = True) -> None:
-        attributes = _response_attributes(result)
+    def _response(self, result: object, hidden: Mapping[str, Any], *, finished: bool = True) -> None:
+        attributes = _response_attributes(result, hidden)
         if not finished:  # a partial stream has no finish reason (the rebuilt response says "stop")
             attributes.pop("gen_ai.response.finish_reasons", None)
         self.span.set_attributes(attributes)
@@ -163,7 +163,7 @@ def _server(base_url: str) -> dict[str, AttributeValue]:
     return {"server.address": url.hostname, "server.port": url.port or (443 if url.scheme == "https" else 80)}
 
 
-def _response_attributes(result: object) -> dict[str, AttributeValue]:
+def _response_attributes(result: object, hidden: Mapping[str, Any]) -> dict[str, AttributeValue]:
     attributes: dict[str, AttributeValue] = {}
     response_id = getattr(result, "id", None)
     if isinstance(response_id, str):
@@ -178,7 +178,7 @@ def _response_attributes(result: object) -> dict[str, AttributeValue]:
     reasons = [str(reason) for reason in _finish_reasons(result)]
     if reasons:
         attributes["gen_ai.response.finish_reasons"] = reasons
-    attributes.update(_gateway_attributes(hidden_of(result)))
+    attributes.update(_gateway_attributes(hidden))
     return attributes
 
 

@@ -39,8 +39,16 @@ import openai
 import openai.resources
 import wrapt  # pyright: ignore[reportMissingTypeStubs]
 
+from shim import _observe
 from shim._clients import auth_headers
-from shim._gateway import async_openai_client_for, gateway_route, openai_client_for, strip_prefix
+from shim._gateway import (
+    AsyncOpenAI,
+    OpenAI,
+    async_openai_client_for,
+    gateway_route,
+    openai_client_for,
+    strip_prefix,
+)
 from shim._router import PREFIX
 from shim.exceptions import RouteError
 
@@ -304,13 +312,13 @@ def _route(method: _Method, instance: object, kwargs: dict[str, Any]) -> Any:
     options = _client_options(instance)
     if method.name in _FAST and not _wants_raw_response(kwargs.get("extra_headers")):
         return _fast(method, {**options, **_shim_kwargs(kwargs), "api_base": base_url, "api_key": api_key})
-    resource = _gateway_resource(method, instance, base_url, options)
+    resource = _gateway_resource(method, instance, base_url, api_key, options)
     headers: Mapping[str, Any] = kwargs.get("extra_headers") or {}
     kwargs.update(model=strip_prefix(kwargs["model"]), extra_headers={**headers, **auth_headers(api_key)})
     return getattr(resource, method.method)(**kwargs)
 
 
-def _gateway_resource(method: _Method, instance: Any, base_url: str, options: dict[str, Any]) -> object:
+def _gateway_resource(method: _Method, instance: Any, base_url: str, api_key: str, options: dict[str, Any]) -> object:
     """The same resource class as the user's, bound to the shim's client for the gateway."""
     if method.asynchronous:
         client: openai.OpenAI | openai.AsyncOpenAI | None = async_openai_client_for(base_url)
@@ -318,7 +326,9 @@ def _gateway_resource(method: _Method, instance: Any, base_url: str, options: di
             raise RouteError(f"async client.{method.name}() must be called inside a running event loop")
     else:
         client = openai_client_for(base_url)
-    if options:
+    if _observe.active():  # shim.OpenAI observes each request (callbacks, span); it shares the same pool
+        client = (AsyncOpenAI if method.asynchronous else OpenAI)(api_key=api_key, base_url=base_url, **options)
+    elif options:
         client = client.with_options(**options)  # a copy sharing the pool
     resource: object = type(instance)(client)
     _GATEWAY_RESOURCES.add(resource)

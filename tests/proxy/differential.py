@@ -1033,3 +1033,194 @@ ROWS: list[Row] = [
 def to_json(value: Any) -> Any:
     """Observations as plain JSON (tuples become lists), so they compare and render the same from any source."""
     return json.loads(json.dumps(value, default=repr))
+
+
+# --- callbacks (issue 15): the same function callbacks and CustomLogger on both sides ---------------------------
+
+# What LiteLLM users read from a callback's `kwargs` (README "Observability"): each one's presence, and its value
+# where it is deterministic.
+CALLBACK_FIELDS = ("model", "messages", "optional_params", "litellm_call_id", "response_cost", "litellm_params",
+                   "start_time", "end_time", "completion_start_time", "standard_logging_object", "call_type",
+                   "stream", "api_key")  # fmt: skip
+SUMMARY_FIELDS = ("status", "call_type", "stream", "response_cost", "prompt_tokens", "completion_tokens",
+                  "total_tokens", "model", "model_id", "model_group", "metadata", "request_tags",
+                  "completionStartTime", "response_time")  # fmt: skip
+
+
+def callback_kwargs(kwargs: dict[str, Any], ctx: Ctx) -> Obs:
+    """A callback's `kwargs` as user code reads them: which fields are there, and the deterministic values."""
+    summary = kwargs.get("standard_logging_object") or {}
+    found: Obs = {"kwargs has": [name for name in CALLBACK_FIELDS if name in kwargs]}
+    found |= {
+        "model": kwargs.get("model"),
+        "messages": kwargs.get("messages"),
+        "optional_params": {k: v for k, v in (kwargs.get("optional_params") or {}).items() if v is not None},
+        "litellm_call_id": normalize(kwargs.get("litellm_call_id"), ctx),
+        "response_cost": kwargs.get("response_cost"),
+        "litellm_params.metadata tag": ((kwargs.get("litellm_params") or {}).get("metadata") or {}).get("tag"),
+        "call_type": kwargs.get("call_type"),
+        "stream": kwargs.get("stream"),
+        "time types": sorted(
+            {type(kwargs.get(n)).__name__ for n in ("start_time", "end_time", "completion_start_time")}
+        ),
+        "standard_logging_object has": [name for name in SUMMARY_FIELDS if name in summary],
+    }
+    for name in ("status", "call_type", "prompt_tokens", "completion_tokens", "total_tokens", "model_group"):
+        found[f"standard_logging_object.{name}"] = summary.get(name)
+    found["standard_logging_object.model_id"] = normalize(summary.get("model_id"), ctx)
+    found["standard_logging_object.metadata tag"] = (summary.get("metadata") or {}).get("tag", "(absent)")
+    return found
+
+
+async def settle(events: list[tuple[str, Any, Any, Any]], kinds: set[str]) -> None:
+    """Wait (5 s at most) for callbacks that run off the caller's path: a thread on both sides, or a task."""
+    import asyncio
+
+    for _ in range(500):
+        if kinds <= {event[0] for event in events}:
+            return
+        await asyncio.sleep(0.01)
+
+
+def callbacks(use_async: bool, stream: bool = False) -> Scenario:
+    async def scenario(lib: ModuleType, ctx: Ctx) -> Obs:
+        import importlib
+        import threading
+
+        base = importlib.import_module(f"{lib.__name__}.integrations.custom_logger").CustomLogger
+        events: list[tuple[str, Any, Any, Any]] = []
+        caller = threading.current_thread()
+
+        def record(kind: str, kwargs: Any, response: Any = None) -> None:
+            events.append((kind, dict(kwargs), response, threading.current_thread() is caller))
+
+        class Logger(base):  # type: ignore[misc, valid-type]
+            def log_pre_api_call(self, model: str, messages: Any, kwargs: Any) -> None:
+                record("logger pre", kwargs)
+
+            # LiteLLM passes these by keyword: its own parameter names
+            def log_success_event(self, kwargs: Any, response_obj: Any, start_time: Any, end_time: Any) -> None:
+                record("logger success", kwargs, response_obj)
+
+            async def async_log_success_event(
+                self, kwargs: Any, response_obj: Any, start_time: Any, end_time: Any
+            ) -> None:
+                record("logger async success", kwargs, response_obj)
+
+        ctx.monkeypatch.setattr(lib, "input_callback", [lambda kwargs: record("input", kwargs)])
+        ctx.monkeypatch.setattr(lib, "success_callback", [lambda k, r, s, e: record("success", k, r)])
+        ctx.monkeypatch.setattr(lib, "failure_callback", [])
+        ctx.monkeypatch.setattr(lib, "callbacks", [Logger()])
+        kwargs = {"model": "litellm_proxy/chat", "messages": HI, "temperature": 0.5, "metadata": {"tag": "m"}}
+        if stream:
+            kwargs |= {"stream": True, "stream_options": {"include_usage": True}}
+        if use_async:
+            result = await lib.acompletion(**kwargs, **ctx.auth)
+            if stream:
+                [_ async for _ in result]
+        else:
+            result = lib.completion(**kwargs, **ctx.auth)
+            if stream:
+                list(result)
+        logger_success = "logger async success" if use_async else "logger success"
+        await settle(events, {"success", logger_success})
+        by_kind = {kind: (kw, response, inline) for kind, kw, response, inline in events}
+        found: Obs = {"events": sorted(by_kind)}
+        if "success" in by_kind:
+            kw, response, inline = by_kind["success"]
+            found |= {f"success {name}": value for name, value in callback_kwargs(kw, ctx).items()}
+            found["success response type"] = type(response).__name__
+            found["success runs on the caller's thread"] = inline
+        if logger_success in by_kind:
+            kw, response, _ = by_kind[logger_success]
+            found["logger success kwargs has"] = callback_kwargs(kw, ctx)["kwargs has"]
+            found["logger success response_cost"] = kw.get("response_cost")
+        if "input" in by_kind:
+            found["input kwargs has"] = callback_kwargs(by_kind["input"][0], ctx)["kwargs has"]
+        return found
+
+    return scenario
+
+
+async def failure_callbacks(lib: ModuleType, ctx: Ctx) -> Obs:
+    events: list[tuple[dict[str, Any], Any]] = []
+    ctx.monkeypatch.setattr(lib, "input_callback", [])
+    ctx.monkeypatch.setattr(lib, "success_callback", [])
+    ctx.monkeypatch.setattr(lib, "callbacks", [])
+    ctx.monkeypatch.setattr(lib, "failure_callback", [lambda k, r, s, e: events.append((dict(k), r))])
+    await outcome(
+        lambda: lib.completion(model="litellm_proxy/fail-500", messages=HI, max_retries=0, **ctx.auth), lambda r: {}
+    )
+    import asyncio
+
+    for _ in range(500):
+        if events:
+            break
+        await asyncio.sleep(0.01)
+    if not events:
+        return {"failure fired": False}
+    kwargs, response = events[0]
+    summary = kwargs.get("standard_logging_object") or {}
+    return {
+        "failure fired": True,
+        "response": response,
+        "exception": type(kwargs.get("exception")).__name__,
+        "has traceback_exception": "traceback_exception" in kwargs,
+        "standard_logging_object.status": summary.get("status"),
+        "standard_logging_object.error_information.error_code": (summary.get("error_information") or {}).get(
+            "error_code"
+        ),
+    }
+
+
+# Anchor id -> why shim's callbacks differ from LiteLLM's; merged into `matrix.DIFFERENCES`.
+CALLBACK_DIFFERENCES: dict[str, str] = {
+    "callback-api-key": (
+        "callbacks: shim leaves the key out of every callback argument (LiteLLM passes `api_key` in `kwargs`): "
+        "callbacks feed logging backends, and a key must not reach them"
+    ),
+    "callback-extra-body": (
+        "callbacks: LiteLLM's `optional_params` also holds `extra_body: {}`, a request detail of its own; shim's "
+        "holds the parameters the call sent"
+    ),
+    "callback-gateway-facts": (
+        "callbacks: shim's `standard_logging_object` carries the gateway's deployment id and model group (from its "
+        "`x-litellm-*` headers); LiteLLM's SDK leaves them empty on this route"
+    ),
+    "callback-metadata": (
+        "callbacks: shim's summary keeps the caller's `metadata` as given; LiteLLM's keeps only the keys of its "
+        "`StandardLoggingMetadata`, so user keys are not in it (both have them in `litellm_params.metadata`)"
+    ),
+    "callback-async-success": (
+        "callbacks: LiteLLM 1.108.7 fired no success event within 5 s of an `acompletion` in this run (its async "
+        "success logging is deferred to its logging worker), so only the input events compare; shim fires the "
+        "function and `async_log_success_event` as tasks on the caller's loop"
+    ),
+}
+_CALLBACK_ROWS = ("callbacks-completion", "callbacks-stream")
+# (row id, field) -> the callback difference it shows; merged into `matrix.REASONS`.
+CALLBACK_REASONS: dict[tuple[str, str], str] = {
+    **{
+        (row, field): "callback-api-key"
+        for row in _CALLBACK_ROWS
+        for field in ("success kwargs has", "logger success kwargs has", "input kwargs has")
+    },
+    **{(row, "success optional_params"): "callback-extra-body" for row in _CALLBACK_ROWS},
+    **{
+        (row, f"success standard_logging_object.{name}"): "callback-gateway-facts"
+        for row in _CALLBACK_ROWS
+        for name in ("model_group", "model_id")
+    },
+    **{(row, "success standard_logging_object.metadata tag"): "callback-metadata" for row in _CALLBACK_ROWS},
+    ("callbacks-acompletion", "*"): "callback-async-success",
+}
+
+ROWS += SECTIONED(
+    "Callbacks",
+    [
+        ("callbacks-completion", "`success_callback`, `input_callback` and a `CustomLogger`", callbacks(False)),
+        ("callbacks-acompletion", "the same, async", callbacks(True)),
+        ("callbacks-stream", "the same, a stream read to its end", callbacks(False, stream=True)),
+        ("callbacks-failure", "`failure_callback` on an upstream 500", failure_callbacks),
+    ],
+)

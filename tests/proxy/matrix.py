@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from .differential import SWEEP_SKIP, Row
+from .differential import CALLBACK_DIFFERENCES, CALLBACK_REASONS, SWEEP_SKIP, Row
 
 ALL = "*"
 OBSERVATIONS_FILE = "compat_observations.md"
@@ -190,6 +190,7 @@ DIFFERENCES: dict[str, str] = {
         "(tests/test_clients.py)"
     ),
 }
+DIFFERENCES |= CALLBACK_DIFFERENCES
 
 NO_OPENAI_ROWS = ("unprefixed", "use_litellm_proxy-kwarg", "missing-base")
 
@@ -248,6 +249,7 @@ REASONS: dict[tuple[str, str], str] = {
     ("caching", ALL): "caching-refused",
     ("empty-api_key", ALL): "empty-api-key",
 }
+REASONS |= CALLBACK_REASONS  # the callback rows' differences live with their scenarios (differential.py)
 
 # Behaviours the proxy cannot produce (so no row observes them), covered by shim's own loopback tests:
 # (what, the difference it is, or None when both sides agree).

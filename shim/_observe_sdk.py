@@ -1,0 +1,232 @@
+"""Observing calls sent through the openai SDK's own methods: `shim.OpenAI` and the SDK path of `patch_openai()`.
+
+Every resource method of the SDK sends through the client's `request()`, which `shim.OpenAI` overrides; there the
+call is wrapped in `_observe.observed_call` (callbacks, one span, `traceparent` to the gateway). What the SDK
+returns decides what the span and the callbacks see:
+
+- a parsed object (`ChatCompletion`, `ParsedChatCompletion`, `Response`, ...): itself; the gateway's facts (call
+  id, cost) come from the answer's headers, seen by the shim pool's event hooks;
+- `with_raw_response`: the object it parses to (the body is read already; the parse is cached, so the caller's own
+  `.parse()` costs nothing more); `with_streaming_response` (body not read yet) and streamed raw responses: the
+  response itself, so the span ends when it is returned, with the headers' facts;
+- a stream: the SDK makes it with the `stream_cls` it is given, so it is given `ObservedStream[Chunk]`, an
+  `openai.Stream` that shows each chunk to the call's observation and ends it when the stream ends, fails, or its
+  HTTP response is closed (by `close()`, `with`, or a stream helper such as `chat.completions.stream()`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from typing import Any, Generic, TypeVar, get_args
+
+import httpx2
+import openai
+
+from shim import _observe
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+# Spelled out, as in patch.py: openai's marker header for `with_raw_response` ("true") / `with_streaming_response`
+# ("stream"), a constant in a private openai module.
+_RAW_RESPONSE_HEADER = "x-stainless-raw-response"
+
+Send = Callable[[Any, Any], R]  # (options, stream_cls) -> the SDK's result
+
+
+def request(send: Send[R], options: Any, *, stream: bool, stream_cls: Any, base_url: str) -> R:
+    """`send(options, stream_cls)` observed; `options` are the SDK's `FinalRequestOptions`."""
+    path, model, body = _describe(options)
+    observed_cls = _observed_cls(ObservedStream, stream_cls) if stream and not _raw(options) else None
+    return _observe.observed_call(
+        lambda headers, _: send(_with_headers(options, headers), observed_cls or stream_cls),
+        path=path,
+        model=model,
+        body=body,
+        base_url=base_url,
+        stream=observed_cls is not None,
+        report=_report,
+    )
+
+
+async def arequest(send: Send[Awaitable[R]], options: Any, *, stream: bool, stream_cls: Any, base_url: str) -> R:
+    """`request` for the async client."""
+    path, model, body = _describe(options)
+    observed_cls = _observed_cls(AsyncObservedStream, stream_cls) if stream and not _raw(options) else None
+    return await _observe.aobserved_call(
+        lambda headers, _: send(_with_headers(options, headers), observed_cls or stream_cls),
+        path=path,
+        model=model,
+        body=body,
+        base_url=base_url,
+        stream=observed_cls is not None,
+        report=_report,
+    )
+
+
+def _describe(options: Any) -> tuple[str, str, Mapping[str, Any]]:
+    """The call's endpoint (as `_observe.OPERATIONS` names it: no ids from the path), model and body."""
+    path = str(options.url).strip("/")
+    if path not in _observe.OPERATIONS:
+        path = path.split("/", 1)[0]  # `models/gpt-4o`, `files/file-1/content`: their resource only
+    body: Any = options.json_data
+    fields: Mapping[str, Any] = body if isinstance(body, Mapping) else {}  # pyright: ignore[reportUnknownVariableType]
+    model = fields.get("model")
+    return path, model if isinstance(model, str) else "", fields
+
+
+def _raw(options: Any) -> bool:
+    headers: Any = options.headers
+    return isinstance(headers, Mapping) and _RAW_RESPONSE_HEADER in headers
+
+
+def _with_headers(options: Any, headers: dict[str, str]) -> Any:
+    if headers:
+        given: Any = options.headers
+        mine: Mapping[str, Any] = given if isinstance(given, Mapping) else {}  # pyright: ignore[reportUnknownVariableType]
+        options.headers = {**headers, **mine}  # the caller's own `traceparent` wins
+    return options
+
+
+def _observed_cls(observed: Any, stream_cls: Any) -> Any:
+    """`Stream[Chunk]` as `ObservedStream[Chunk]`; None when the chunk type cannot be read (left unobserved)."""
+    args = get_args(stream_cls)
+    return observed[args[0]] if len(args) == 1 else None
+
+
+def _report(result: object) -> object:
+    """What the span and the callbacks see of a result: a raw response's parsed object when its body is read."""
+    http: Any = getattr(result, "http_response", None)
+    parse: Any = getattr(result, "parse", None)
+    if not isinstance(http, httpx2.Response) or parse is None:
+        return result
+    if not http.is_stream_consumed or "json" not in http.headers.get("content-type", ""):
+        return result
+    try:
+        parsed: object = parse()  # LegacyAPIResponse: sync, and cached for the caller's own parse()
+    except Exception:  # what the caller's own parse() raises is theirs to see, not ours
+        return result
+    return result if isinstance(parsed, Awaitable) else parsed
+
+
+class _Watch:
+    """One stream's link to its call's observation: chunks in, one end out, however the stream ends."""
+
+    def __init__(self) -> None:
+        self.observation = _observe.current()
+        self.reading = False  # inside our own next(): a close then is the SDK's, at the stream's end
+        self.ended = False
+
+    def chunk(self, chunk: object) -> None:
+        if self.observation is not None:
+            self.observation.chunk(chunk)
+
+    def end(self, error: BaseException | None) -> None:
+        if not self.ended and self.observation is not None:
+            self.ended = True
+            self.observation.end(error)
+
+    def closed(self) -> None:
+        if not self.reading:  # closed by the caller (close(), `with`, a stream helper) before the end
+            self.end(GeneratorExit())
+
+
+class _ClosingStream(httpx2.SyncByteStream):
+    """A response's byte stream that tells its watch when the response is closed."""
+
+    def __init__(self, inner: Any, watch: _Watch) -> None:
+        self.inner = inner
+        self.watch = watch
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield from self.inner
+
+    def close(self) -> None:
+        try:
+            self.inner.close()
+        finally:
+            self.watch.closed()
+
+
+class _AsyncClosingStream(httpx2.AsyncByteStream):
+    """`_ClosingStream` for an async response."""
+
+    def __init__(self, inner: Any, watch: _Watch) -> None:
+        self.inner = inner
+        self.watch = watch
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        async for part in self.inner:
+            yield part
+
+    async def aclose(self) -> None:
+        try:
+            await self.inner.aclose()
+        finally:
+            self.watch.closed()
+
+
+class ObservedStream(openai.Stream[T], Generic[T]):
+    """An `openai.Stream` whose chunks and end go to the observation of the call that made it."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._shim_watch = watch = _Watch()
+        if watch.observation is not None:
+            self.response.stream = _ClosingStream(self.response.stream, watch)
+
+    def __next__(self) -> T:
+        watch = self._shim_watch
+        watch.reading = True
+        try:
+            chunk = super().__next__()
+        except StopIteration:
+            watch.end(None)
+            raise
+        except BaseException as error:
+            watch.end(error)
+            raise
+        finally:
+            watch.reading = False
+        watch.chunk(chunk)
+        return chunk
+
+    def __iter__(self) -> Iterator[T]:
+        while True:
+            try:
+                yield self.__next__()
+            except StopIteration:
+                return
+
+
+class AsyncObservedStream(openai.AsyncStream[T], Generic[T]):
+    """The async `ObservedStream`."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._shim_watch = watch = _Watch()
+        if watch.observation is not None:
+            self.response.stream = _AsyncClosingStream(self.response.stream, watch)
+
+    async def __anext__(self) -> T:
+        watch = self._shim_watch
+        watch.reading = True
+        try:
+            chunk = await super().__anext__()
+        except StopAsyncIteration:
+            watch.end(None)
+            raise
+        except BaseException as error:
+            watch.end(error)
+            raise
+        finally:
+            watch.reading = False
+        watch.chunk(chunk)
+        return chunk
+
+    async def __aiter__(self) -> AsyncIterator[T]:  # pyright: ignore[reportIncompatibleMethodOverride]
+        while True:
+            try:
+                yield await self.__anext__()
+            except StopAsyncIteration:
+                return
