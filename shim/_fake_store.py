@@ -193,14 +193,18 @@ def _list_batches(request: RecordedRequest, _id: str, store: FakeStore, _delay: 
 
 def _retrieve_batch(_request: RecordedRequest, batch_id: str, store: FakeStore, _delay: float) -> Reply:
     batch = store.batches.get(batch_id)
-    return _json(batch) if batch else _not_found("batch", batch_id)
+    if batch is None:
+        return _not_found("batch", batch_id)
+    if batch["status"] == "cancelling":  # what was being cancelled is cancelled by the next look
+        batch.update(status="cancelled", cancelled_at=int(time.time()))
+    return _json(batch)
 
 
 def _cancel_batch(_request: RecordedRequest, batch_id: str, store: FakeStore, _delay: float) -> Reply:
     batch = store.batches.get(batch_id)
     if batch is None:
         return _not_found("batch", batch_id)
-    batch.update(status="cancelled", cancelled_at=int(time.time()))
+    batch.update(status="cancelling", cancelling_at=int(time.time()))
     return _json(batch)
 
 
