@@ -78,6 +78,7 @@ __all__ = [
     "RerankResult",
     "ResponseAPIUsage",
     "ResponseEvent",
+    "ResponseInputItem",
     "ResponseInputItemList",
     "ResponsesAPIResponse",
     "StreamingChoices",
@@ -329,8 +330,18 @@ class DeleteResponseResult(GatewayResult):
     deleted: bool | None = None
 
 
+class ResponseInputItem(DictAccess):
+    """One input item of a stored response, its fields as sent (`item.type`, `item["content"][0]["text"]`):
+    LiteLLM returns these as plain dicts."""
+
+    type: str
+    id: str | None = None
+
+
 class ResponseInputItemList(ResponseItemList, GatewayResult):
     """The input items of a stored response (`list_input_items()`): an `openai.types.responses.ResponseItemList`."""
+
+    data: list[ResponseInputItem]
 
 
 class BinaryResponse(openai.HttpxBinaryResponseContent):
