@@ -25,7 +25,7 @@ demo: install
 	$(BIN)/shim demo
 
 examples: install
-	@for example in quickstart chat streaming embeddings images transcription speech rerank responses async_batch; do \
+	@for example in quickstart chat streaming embeddings images transcription speech rerank responses async_batch image_edit files_and_batches; do \
 		echo "== examples/$$example.py"; $(BIN)/python examples/$$example.py || exit 1; done
 
 lint: install-test

@@ -572,6 +572,8 @@ def SECTIONED(section: str, rows: list[tuple[str, str, Scenario]]) -> list[Row]:
     return [Row(section, row_id, title, scenario) for row_id, title, scenario in rows]
 
 
+from .differential_files import ROWS as FILE_ROWS  # noqa: E402 (it builds on the helpers above)
+
 ROWS: list[Row] = [
     *SECTIONED(
         "Endpoints",
@@ -602,6 +604,7 @@ ROWS: list[Row] = [
             ("models", "`models`", models),
         ],
     ),
+    *SECTIONED("Image edits, moderations, files, batches, stored responses", FILE_ROWS),
     *SECTIONED(
         "Configuration and prefix handling",
         [
