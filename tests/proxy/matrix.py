@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from .differential import Row
+from .differential_files import REASONS as FILE_REASONS
 
 ALL = "*"
 
@@ -132,6 +133,7 @@ REASONS: dict[tuple[str, str], str] = {
         "`tenacity`, which `litellm[proxy]` does not install, so it raises a bare `Exception` after the first "
         "request"
     ),
+    **FILE_REASONS,
 }
 
 # Behaviours the proxy cannot produce (so no row observes them); covered by shim's own loopback tests.
