@@ -16,7 +16,9 @@ from shim._specs import (
     FILE_RETRIEVE,
     LIST_BATCHES,
     RETRIEVE_BATCH,
+    BatchEndpoint,
     FileInput,
+    Purpose,
     batch_fields,
     file_upload,
     identifier,
@@ -24,17 +26,6 @@ from shim._specs import (
 
 if TYPE_CHECKING:
     from shim.types import Batch, BatchList, BinaryResponse, FileDeleted, FileList, FileObject
-
-Purpose = Literal["assistants", "batch", "fine-tune", "vision", "user_data", "evals", "messages"]
-BatchEndpoint = Literal[
-    "/v1/chat/completions",
-    "/v1/embeddings",
-    "/v1/completions",
-    "/v1/responses",
-    "/v1/moderations",
-    "/v1/images/generations",
-    "/v1/images/edits",
-]
 
 
 def create_file(

@@ -298,8 +298,8 @@ def _tuple_part(file: tuple[Any, ...]) -> FilePart:
     raise TypeError("a file tuple must be (filename, bytes) or (filename, bytes, content_type)")
 
 
-FILE_PURPOSES = ("assistants", "batch", "fine-tune", "vision", "user_data", "evals", "messages")
-BATCH_ENDPOINTS = (
+Purpose = Literal["assistants", "batch", "fine-tune", "vision", "user_data", "evals", "messages"]
+BatchEndpoint = Literal[
     "/v1/chat/completions",
     "/v1/embeddings",
     "/v1/completions",
@@ -307,7 +307,9 @@ BATCH_ENDPOINTS = (
     "/v1/moderations",
     "/v1/images/generations",
     "/v1/images/edits",
-)
+]
+FILE_PURPOSES: tuple[str, ...] = typing.get_args(Purpose)
+BATCH_ENDPOINTS: tuple[str, ...] = typing.get_args(BatchEndpoint)
 
 
 def identifier(value: object, name: str) -> dict[str, str]:
