@@ -172,7 +172,7 @@ def _mark(result: OutT, attempted: int) -> OutT:
 
 
 def _log(call: Call[Any, Any]) -> None:
-    url = f"{call.route.base_url}/{call.spec.path}"
+    url = f"{call.route.base_url}/{call.path}"
     _debug.log_request(call.spec.method, url, call.route.api_key, call.body)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+import urllib.parse
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from time import monotonic, perf_counter
@@ -63,6 +64,7 @@ class Call(Generic[ResultT, ChunkT]):
     max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES
     callbacks: tuple[object, ...] = ()  # `callbacks=[...]` given to this call (shim/_observe.py)
     extras: Extras | None = None  # LiteLLM's own keywords: mock, fallbacks, TLS, ... (shim/_keywords.py)
+    path: str = ""  # the spec's path with its `{id}`s filled in (`files/{file_id}` -> `files/file-abc`)
 
 
 def prepare(
@@ -73,8 +75,10 @@ def prepare(
     *,
     stream: object = None,
     files: Sequence[tuple[str, FilePart]] = (),
+    ids: Mapping[str, str] | None = None,
 ) -> Call[ResultT, ChunkT]:
-    """Resolve a call's route and options; what is left of `kwargs` goes into the body.
+    """Resolve a call's route and options; what is left of `kwargs` goes into the body (the query of a GET).
+    `ids` fill the spec's path (`files/{file_id}`).
 
     Raises `RouteError`, `ConfigError`, `TypeError` or `ValueError` before anything is sent.
     """
@@ -82,7 +86,7 @@ def prepare(
 
     def again(overrides: Mapping[str, Any]) -> Call[ResultT, ChunkT]:
         fallback = merged(original, dict(overrides))
-        return prepare(spec, overrides.get("model", model), fields, fallback, stream=stream, files=files)
+        return prepare(spec, overrides.get("model", model), fields, fallback, stream=stream, files=files, ids=ids)
 
     extras = take(kwargs, again)  # LiteLLM's own keywords never reach the body (forwarded ones excepted)
     stream = _stream(spec, stream if stream is not None else kwargs.pop("stream", None))
@@ -97,7 +101,7 @@ def prepare(
         kwargs.pop(name, None)
     given = {**fields, **kwargs}
     body = {**spec.defaults, **{k: v for k, v in given.items() if v is not None}}
-    if spec.takes_model:
+    if route.model:
         body = {"model": route.model, **body}
     if stream is not None and spec.chunks is not None:
         body["stream"] = stream
@@ -105,7 +109,8 @@ def prepare(
         body.update(_mapping("extra_body", extra_body))
     if files:
         options["headers"] = {**options.get("headers", {}), "Content-Type": "multipart/form-data"}
-    return Call(spec, route, body, options, bool(stream), files, total_timeout, max_bytes, callbacks, extras)
+    path = spec.path.format_map({k: urllib.parse.quote(v, safe="") for k, v in (ids or {}).items()})
+    return Call(spec, route, body, options, bool(stream), files, total_timeout, max_bytes, callbacks, extras, path)
 
 
 def _stream(spec: Spec[Any, Any], stream: object) -> bool | None:
@@ -121,7 +126,7 @@ def _route(spec: Spec[Any, Any], model: object, kwargs: dict[str, Any]) -> Route
     api_key = kwargs.pop("api_key", None)
     provider = kwargs.pop("custom_llm_provider", None)
     settings = package_settings()
-    if not spec.takes_model:
+    if not spec.takes_model or (spec.takes_model == "optional" and model is None):
         check_provider(provider)
         return Route(
             "", resolve_base_url(api_base, settings, os.environ), resolve_api_key(api_key, settings, os.environ)
@@ -235,9 +240,11 @@ def _issue(client: openai.OpenAI | openai.AsyncOpenAI, call: Call[Any, Any]) -> 
     so the SDK's per-endpoint parameter transformation is skipped; its JSON encoder still serializes message
     objects from earlier responses."""
     options = _with_key(call)
-    path = call.spec.path
+    path = call.path
     if call.spec.method == "get":
-        return client.get(path, cast_to=httpx2.Response, options=options)
+        return client.get(path, cast_to=httpx2.Response, options=options, stream=call.stream)
+    if call.spec.method == "delete":
+        return client.delete(path, cast_to=httpx2.Response, options=options)
     files = list(call.files) or None
     return client.post(path, cast_to=httpx2.Response, body=call.body, files=files, options=options, stream=call.stream)
 

@@ -24,14 +24,22 @@ from shim._router import Route
 from shim.types import (
     AnthropicMessagesResponse,
     AnthropicStreamEvent,
+    Batch,
+    BatchList,
     BinaryResponse,
+    DeleteResponseResult,
     Embedding,
     EmbeddingResponse,
+    FileDeleted,
+    FileList,
+    FileObject,
     ImageResponse,
     ModelResponse,
     ModelResponseStream,
+    ModerationResponse,
     RerankResponse,
     ResponseEvent,
+    ResponseInputItemList,
     ResponsesAPIResponse,
     TextCompletionResponse,
     TranscriptionResponse,
@@ -48,8 +56,8 @@ class Spec(Generic[ResultT, ChunkT]):
     path: str
     result: Parser[ResultT]
     chunks: Shape[ChunkT] | None = None  # set when the endpoint streams server-sent events
-    method: Literal["get", "post"] = "post"
-    takes_model: bool = True
+    method: Literal["get", "post", "delete"] = "post"
+    takes_model: bool | Literal["optional"] = True  # "optional": the gateway's default model when none is given
     defaults: Mapping[str, Any] = field(default_factory=dict[str, Any])  # body fields the caller may override
 
     @property
@@ -152,6 +160,52 @@ MODELS: Spec[list[str], None] = Spec(
 )
 
 
+# Image edits, moderations, files, batches and the Responses lifecycle. A `{name}` in a path is filled from the
+# ids the public function passes to `prepare` (quoted, so an id cannot reach another path).
+
+IMAGE_EDIT: Spec[ImageResponse, None] = Spec("images/edits", Shape(ImageResponse.construct, needs_list("data")))
+MODERATION: Spec[ModerationResponse, None] = Spec(
+    "moderations", Shape(ModerationResponse.construct, needs_list("results")), takes_model="optional"
+)
+CREATE_FILE: Spec[FileObject, None] = Spec("files", Shape(FileObject.construct), takes_model=False)
+FILE_LIST: Spec[FileList, None] = Spec(
+    "files", Shape(FileList.construct, needs_list("data")), method="get", takes_model=False
+)
+FILE_RETRIEVE: Spec[FileObject, None] = Spec(
+    "files/{file_id}", Shape(FileObject.construct), method="get", takes_model=False
+)
+FILE_DELETE: Spec[FileDeleted, None] = Spec(
+    "files/{file_id}", Shape(FileDeleted.construct), method="delete", takes_model=False
+)
+FILE_CONTENT: Spec[BinaryResponse, None] = Spec("files/{file_id}/content", Binary(), method="get", takes_model=False)
+CREATE_BATCH: Spec[Batch, None] = Spec("batches", Shape(Batch.construct), takes_model=False)
+LIST_BATCHES: Spec[BatchList, None] = Spec(
+    "batches", Shape(BatchList.construct, needs_list("data")), method="get", takes_model=False
+)
+RETRIEVE_BATCH: Spec[Batch, None] = Spec("batches/{batch_id}", Shape(Batch.construct), method="get", takes_model=False)
+CANCEL_BATCH: Spec[Batch, None] = Spec("batches/{batch_id}/cancel", Shape(Batch.construct), takes_model=False)
+GET_RESPONSE: Spec[ResponsesAPIResponse, None] = Spec(
+    "responses/{response_id}",
+    Shape(ResponsesAPIResponse.construct, needs_list("output"), prefix_model=True),
+    method="get",
+    takes_model=False,
+)
+DELETE_RESPONSE: Spec[DeleteResponseResult, None] = Spec(
+    "responses/{response_id}", Shape(DeleteResponseResult.construct), method="delete", takes_model=False
+)
+CANCEL_RESPONSE: Spec[ResponsesAPIResponse, None] = Spec(
+    "responses/{response_id}/cancel",
+    Shape(ResponsesAPIResponse.construct, needs_list("output"), prefix_model=True),
+    takes_model=False,
+)
+INPUT_ITEMS: Spec[ResponseInputItemList, None] = Spec(
+    "responses/{response_id}/input_items",
+    Shape(ResponseInputItemList.construct, needs_list("data")),
+    method="get",
+    takes_model=False,
+)
+
+
 # The checks of each endpoint's own inputs, run before anything is sent.
 
 Messages = Iterable[Mapping[str, Any] | pydantic.BaseModel]
@@ -228,7 +282,7 @@ def speech_fields(text: object, voice: object) -> dict[str, Any]:
     return {"input": text, "voice": voice}
 
 
-def file_part(file: object, what: str) -> FilePart:
+def file_part(file: object, what: str, default_name: str = "audio") -> FilePart:
     """An upload as (filename, bytes[, content type]); read now, so a retry can send it again."""
     if file is None:
         raise TypeError(f"{what} needs file=: a path, bytes, an open binary file or (filename, bytes)")
@@ -238,7 +292,7 @@ def file_part(file: object, what: str) -> FilePart:
             raise FileNotFoundError(f"{what} file not found: {path}")
         return path.name, path.read_bytes()
     if isinstance(file, (bytes, bytearray)):
-        return "audio", bytes(file)
+        return default_name, bytes(file)
     if isinstance(file, tuple):
         return _tuple_part(file)  # pyright: ignore[reportUnknownArgumentType]
     read = getattr(file, "read", None)
@@ -246,7 +300,7 @@ def file_part(file: object, what: str) -> FilePart:
         data = read()
         if not isinstance(data, bytes):
             raise TypeError(f"the {what} file is open in text mode: open it with 'rb'")
-        return os.path.basename(str(getattr(file, "name", "audio"))), data
+        return os.path.basename(str(getattr(file, "name", default_name))), data
     raise TypeError(f"file must be a path, bytes, an open binary file or (filename, bytes), not {type(file).__name__}")
 
 
@@ -305,3 +359,63 @@ def token_count_fields(messages: object, text: object) -> dict[str, Any]:
     if isinstance(text, list) and text and all(isinstance(part, str) for part in typing.cast("list[Any]", text)):
         return {"prompt": "".join(typing.cast("list[str]", text))}
     raise TypeError("token_counter() needs messages=[{'role': 'user', 'content': '...'}] or text='...'")
+
+
+Purpose = Literal["assistants", "batch", "fine-tune", "vision", "user_data", "evals", "messages"]
+BatchEndpoint = Literal[
+    "/v1/chat/completions",
+    "/v1/embeddings",
+    "/v1/completions",
+    "/v1/responses",
+    "/v1/moderations",
+    "/v1/images/generations",
+    "/v1/images/edits",
+]
+FILE_PURPOSES: tuple[str, ...] = typing.get_args(Purpose)
+BATCH_ENDPOINTS: tuple[str, ...] = typing.get_args(BatchEndpoint)
+
+
+def identifier(value: object, name: str) -> dict[str, str]:
+    """An id that goes into a path (`file_id`, `batch_id`, `response_id`): a non-empty string."""
+    if not isinstance(value, str) or not value.strip():
+        raise TypeError(f"{name} must be a non-empty string such as the id a create call returned, not {value!r:.60}")
+    return {name: value}
+
+
+def image_edit_files(image: object, mask: object) -> list[tuple[str, FilePart]]:
+    """The images to edit (one, or a list sent as `image[]` as the openai SDK does) and the optional mask."""
+    if image is None:
+        raise TypeError("image_edit() needs image=: a path, bytes, an open binary file or (filename, bytes), or a list")
+    if isinstance(image, list):
+        images: list[Any] = image  # pyright: ignore[reportUnknownVariableType]
+        if not images:
+            raise ValueError("image is an empty list: pass at least one image")
+        parts = [("image[]", file_part(item, "image_edit() image", "image.png")) for item in images]
+    else:
+        parts = [("image", file_part(image, "image_edit() image", "image.png"))]
+    if mask is not None:
+        parts.append(("mask", file_part(mask, "image_edit() mask", "mask.png")))
+    return parts
+
+
+def moderation_input(value: object) -> dict[str, Any]:
+    """What to moderate: a non-empty string, or a non-empty list of strings or multi-modal input dicts."""
+    if (isinstance(value, str) and value) or (isinstance(value, list) and value):
+        return {"input": typing.cast("Any", value)}
+    raise TypeError(f"input must be a non-empty string or list of strings, not {value!r:.60}")
+
+
+def file_upload(file: object, purpose: object) -> tuple[dict[str, Any], list[tuple[str, FilePart]]]:
+    """An upload's form field `purpose` (checked against the purposes the API knows) and its file part."""
+    if purpose not in FILE_PURPOSES:
+        raise ValueError(f"purpose must be one of {', '.join(map(repr, FILE_PURPOSES))}, not {purpose!r}")
+    return {"purpose": purpose}, [("file", file_part(file, "create_file()", "upload.jsonl"))]
+
+
+def batch_fields(completion_window: object, endpoint: object, input_file_id: object) -> dict[str, Any]:
+    """A batch's window, endpoint and input file."""
+    if completion_window != "24h":
+        raise ValueError(f"completion_window must be '24h' (the only window the API offers), not {completion_window!r}")
+    if endpoint not in BATCH_ENDPOINTS:
+        raise ValueError(f"endpoint must be one of {', '.join(map(repr, BATCH_ENDPOINTS))}, not {endpoint!r}")
+    return {"completion_window": completion_window, "endpoint": endpoint, **identifier(input_file_id, "input_file_id")}

@@ -23,6 +23,7 @@ from shim._demo import KINDS, demo, env_name
 from shim._doctor import doctor
 from shim._explain import explain
 from shim._router import ENV_BASE, ENV_KEY, SettingName, lookup, normalize_base_url
+from shim._specs import FILE_PURPOSES
 from shim.exceptions import ConfigError
 
 _EPILOG = f"""configuration: --api-base/--api-key, else {ENV_BASE}/{ENV_KEY} (prefer the environment for the key:
@@ -210,6 +211,43 @@ def _transcribe(args: argparse.Namespace) -> int:
     return 0
 
 
+# ---- files ---------------------------------------------------------------------------------------------------
+
+
+def _add_files(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("action", nargs="?", choices=("list", "upload", "get", "delete"), default="list")
+    sub.add_argument("target", nargs="?", metavar="FILE_OR_ID", help="upload: a path ('-' for stdin); else an id")
+    sub.add_argument("--purpose", choices=FILE_PURPOSES, help="upload: required ('batch' for a batch); list: filter")
+    sub.add_argument("-o", "--output", metavar="FILE", help="get: save the content here ('-' for stdout)")
+    sub.add_argument("--json", action="store_true", help="print the raw response as JSON")
+
+
+def _files(args: argparse.Namespace) -> int:
+    options = _gateway_options(args)
+    if args.action == "list":
+        page = shim.file_list(purpose=args.purpose, **options)
+        rows = "\n".join(f"{f.id}\t{f.bytes}\t{f.purpose}\t{f.filename}" for f in page.data)
+        _print(page.to_json(indent=2) if args.json else rows or "no files")
+        return 0
+    if not args.target:
+        raise UsageError(f"files {args.action} needs a {'path' if args.action == 'upload' else 'file id'}")
+    if args.action == "upload":
+        if args.purpose is None:
+            raise UsageError("files upload needs --purpose, e.g. --purpose batch")
+        upload: Any = ("stdin", sys.stdin.buffer.read()) if args.target == "-" else args.target
+        created = shim.create_file(upload, args.purpose, **options)
+        _print(created.to_json(indent=2) if args.json else created.id)
+    elif args.action == "get" and args.output:
+        with shim.file_content(args.target, stream=True, **options) as content:
+            _write(args.output, content.iter_bytes())
+    elif args.action == "get":
+        _print(shim.file_retrieve(args.target, **options).to_json(indent=2))
+    else:
+        deleted = shim.file_delete(args.target, **options)
+        _print(deleted.to_json(indent=2) if args.json else f"deleted {deleted.id}")
+    return 0
+
+
 # ---- models, doctor, demo --------------------------------------------------------------------------------------
 
 
@@ -354,6 +392,7 @@ _COMMANDS: list[tuple[str, _Adder, _Handler, str]] = [
     ("image", _add_image, _image, "generate an image"),
     ("speak", _add_speak, _speak, "text to speech"),
     ("transcribe", _add_transcribe, _transcribe, "speech to text"),
+    ("files", _add_files, _files, "list, upload, get (-o: download) or delete files on the gateway"),
     ("models", _add_models, _models, "list the models the key may use"),
     ("doctor", _add_doctor, _doctor, "check the configuration and the gateway, and explain what is wrong"),
     ("demo", _add_demo, _demo, "run every endpoint once (on an embedded fake gateway unless one is configured)"),

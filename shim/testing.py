@@ -22,6 +22,7 @@ import socket
 import sys
 import threading
 import time
+import urllib.parse
 from collections import deque
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -30,9 +31,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any, Literal
 
-from shim import _fake_api
+from shim import _fake_api, _fake_store
+from shim._fake_store import FakeStore
 
-__all__ = ["FakeProxy", "RecordedRequest", "ScriptedResponse"]
+__all__ = ["FakeProxy", "FakeStore", "RecordedRequest", "ScriptedResponse"]
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,12 @@ class RecordedRequest:
     path: str
     headers: Mapping[str, str]
     body: bytes = field(repr=False)
+    query: str = ""
+
+    @property
+    def params(self) -> dict[str, str]:
+        """The query string's parameters (the last value of a repeated name)."""
+        return dict(urllib.parse.parse_qsl(self.query))
 
     @property
     def json(self) -> Any:
@@ -51,7 +59,8 @@ class RecordedRequest:
 
     @property
     def form(self) -> dict[str, Any]:
-        """A multipart body's fields: text fields as str, files as (filename, bytes)."""
+        """A multipart body's fields: text fields as str, files as (filename, bytes); a name sent more than once
+        (`image[]`) as a list of them."""
         message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
             b"content-type: " + self.headers.get("content-type", "").encode() + b"\r\n\r\n" + self.body
         )
@@ -61,7 +70,11 @@ class RecordedRequest:
             payload = part.get_payload(decode=True)
             data = payload if isinstance(payload, bytes) else b""
             filename = part.get_filename()
-            fields[str(name)] = (filename, data) if filename else data.decode()
+            value = (filename, data) if filename else data.decode()
+            if str(name) in fields:
+                earlier = fields[str(name)]
+                value = [*(earlier if isinstance(earlier, list) else [earlier]), value]  # pyright: ignore
+            fields[str(name)] = value
         return fields
 
     @property
@@ -106,6 +119,8 @@ class FakeProxy:
         self.accept_any_key = accept_any_key
         self.stream_chunk_delay = stream_chunk_delay
         self.requests: list[RecordedRequest] = []
+        self.store = FakeStore()
+        """Uploaded files, batches and stored responses, by id."""
         self.connections_opened = 0
         self._script: deque[ScriptedResponse] = deque()
         self._lock = threading.Lock()
@@ -179,10 +194,11 @@ class FakeProxy:
             self._script.extend([scripted] * times)
 
     def clear(self) -> None:
-        """Forget recorded requests and pending scripted answers."""
+        """Forget recorded requests, pending scripted answers and stored files, batches and responses."""
         with self._lock:
             self.requests.clear()
             self._script.clear()
+            self.store = FakeStore()
 
     def record(self, request: RecordedRequest) -> ScriptedResponse | None:
         """Record a request; return the scripted answer for it, if any."""
@@ -254,7 +270,8 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("content-length") or 0)
         body = self.rfile.read(length) if length else b""
         headers = {k.lower(): v for k, v in self.headers.items()}
-        request = RecordedRequest(self.command, self.path.split("?", 1)[0], headers, body)
+        path, _, query = self.path.partition("?")
+        request = RecordedRequest(self.command, path, headers, body, query)
         proxy = self.server.proxy
         scripted = proxy.record(request)
         if scripted is not None and scripted.delay:
@@ -268,7 +285,9 @@ class _Handler(BaseHTTPRequestHandler):
         elif not proxy.key_ok(request):
             self._send_json(401, _fake_api.error_body(401, "Authentication Error, invalid proxy server token."))
         else:
-            self._send_reply(_fake_api.answer(request, proxy.stream_chunk_delay), scripted)
+            delay = proxy.stream_chunk_delay
+            reply = _fake_store.answer(request, proxy.store, delay) or _fake_api.answer(request, delay)
+            self._send_reply(reply, scripted)
 
     def _send_reply(self, reply: _fake_api.Reply, scripted: ScriptedResponse | None) -> None:
         extra = dict(scripted.headers) if scripted else {}

@@ -19,9 +19,20 @@ from __future__ import annotations
 from typing import Any, Literal
 
 import openai
-from openai.types import Completion, CompletionChoice, CompletionUsage, CreateEmbeddingResponse, ImagesResponse
+from openai.types import Batch as _OpenAIBatch
+from openai.types import (
+    Completion,
+    CompletionChoice,
+    CompletionUsage,
+    CreateEmbeddingResponse,
+    ImagesResponse,
+    ModerationCreateResponse,
+)
 from openai.types import Embedding as _OpenAIEmbedding
+from openai.types import FileDeleted as _OpenAIFileDeleted
+from openai.types import FileObject as _OpenAIFileObject
 from openai.types import Image as _OpenAIImage
+from openai.types import Moderation as _OpenAIModeration
 from openai.types.audio import Transcription
 from openai.types.chat import ChatCompletion, ChatCompletionChunk, ChatCompletionMessage
 from openai.types.chat.chat_completion import Choice
@@ -30,7 +41,9 @@ from openai.types.chat.chat_completion_chunk import ChoiceDelta, ChoiceDeltaTool
 from openai.types.chat.chat_completion_message_function_tool_call import ChatCompletionMessageFunctionToolCall
 from openai.types.chat.chat_completion_message_function_tool_call import Function as _OpenAIFunction
 from openai.types.create_embedding_response import Usage as _EmbeddingUsage
-from openai.types.responses import Response
+from openai.types.moderation import Categories as _OpenAICategories
+from openai.types.moderation import CategoryScores as _OpenAICategoryScores
+from openai.types.responses import Response, ResponseItemList
 from openai.types.responses import ResponseUsage as _OpenAIResponseUsage
 from pydantic import Field, PrivateAttr
 
@@ -40,15 +53,21 @@ __all__ = [
     "AnthropicMessagesResponse",
     "AnthropicStreamEvent",
     "AnthropicUsage",
+    "Batch",
+    "BatchList",
     "BinaryResponse",
     "ChatCompletionDeltaToolCall",
     "ChatCompletionMessageToolCall",
     "Choices",
+    "DeleteResponseResult",
     "Delta",
     "DeltaFunction",
     "Embedding",
     "EmbeddingResponse",
     "EmbeddingUsage",
+    "FileDeleted",
+    "FileList",
+    "FileObject",
     "Function",
     "HiddenParams",
     "ImageObject",
@@ -56,10 +75,16 @@ __all__ = [
     "Message",
     "ModelResponse",
     "ModelResponseStream",
+    "ModerationCategories",
+    "ModerationCategoryScores",
+    "ModerationResponse",
+    "ModerationResult",
     "RerankResponse",
     "RerankResult",
     "ResponseAPIUsage",
     "ResponseEvent",
+    "ResponseInputItem",
+    "ResponseInputItemList",
     "ResponsesAPIResponse",
     "StreamingChoices",
     "TextChoices",
@@ -294,6 +319,82 @@ class AnthropicStreamEvent(DictAccess):
     content_block: AnthropicContentBlock | None = None
     delta: dict[str, Any] | None = None
     usage: AnthropicUsage | None = None
+
+
+class ModerationCategories(_OpenAICategories, DictAccess):
+    """Which categories an input was flagged for."""
+
+
+class ModerationCategoryScores(_OpenAICategoryScores, DictAccess):
+    """The score of each category."""
+
+
+class ModerationResult(_OpenAIModeration, DictAccess):
+    """The verdict on one input: `flagged`, `categories`, `category_scores`."""
+
+    categories: ModerationCategories
+    category_scores: ModerationCategoryScores
+
+
+class ModerationResponse(ModerationCreateResponse, GatewayResult):
+    """A moderation verdict (`moderation()`): an `openai.types.ModerationCreateResponse`."""
+
+    results: list[ModerationResult]
+
+
+class FileObject(_OpenAIFileObject, GatewayResult):
+    """An uploaded file (`create_file()`, `file_retrieve()`): an `openai.types.FileObject`."""
+
+
+class FileDeleted(_OpenAIFileDeleted, GatewayResult):
+    """What `file_delete()` answers: an `openai.types.FileDeleted` (`id`, `deleted`)."""
+
+
+class FileList(GatewayResult):
+    """A page of files (`file_list()`): `data`, and for paging `has_more`, `first_id`, `last_id`."""
+
+    object: str = "list"
+    data: list[FileObject]
+    has_more: bool | None = None
+    first_id: str | None = None
+    last_id: str | None = None
+
+
+class Batch(_OpenAIBatch, GatewayResult):
+    """A batch (`create_batch()`, `retrieve_batch()`, `cancel_batch()`): an `openai.types.Batch` (LiteLLM's
+    `LiteLLMBatch`)."""
+
+
+class BatchList(GatewayResult):
+    """A page of batches (`list_batches()`): `data`, and for paging `has_more`, `first_id`, `last_id`."""
+
+    object: str = "list"
+    data: list[Batch]
+    has_more: bool | None = None
+    first_id: str | None = None
+    last_id: str | None = None
+
+
+class DeleteResponseResult(GatewayResult):
+    """What `delete_responses()` answers: the deleted response's `id` and `deleted`."""
+
+    id: str | None = None
+    object: str | None = None
+    deleted: bool | None = None
+
+
+class ResponseInputItem(DictAccess):
+    """One input item of a stored response, its fields as sent (`item.type`, `item["content"][0]["text"]`):
+    LiteLLM returns these as plain dicts."""
+
+    type: str
+    id: str | None = None
+
+
+class ResponseInputItemList(ResponseItemList, GatewayResult):
+    """The input items of a stored response (`list_input_items()`): an `openai.types.responses.ResponseItemList`."""
+
+    data: list[ResponseInputItem]
 
 
 class BinaryResponse(openai.HttpxBinaryResponseContent):

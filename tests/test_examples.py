@@ -15,7 +15,7 @@ EXAMPLES = sorted(p for p in (Path(__file__).parent.parent / "examples").glob("*
 def test_there_is_an_example_per_endpoint() -> None:
     names = {p.stem for p in EXAMPLES}
     expected = {"chat", "streaming", "embeddings", "images", "transcription", "speech", "rerank", "responses"}
-    assert expected | {"async_batch", "quickstart"} <= names
+    assert expected | {"async_batch", "quickstart", "image_edit", "files_and_batches"} <= names
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=[p.stem for p in EXAMPLES])

@@ -72,9 +72,10 @@ def test_sdk_helpers_and_resources_without_a_model(gateway: FakeProxy) -> None:
     assert raw.parse().output_text == "echo: hi"
     with pytest.raises(ValidationError):  # the SDK's parse() of the fake's echo, which is not JSON
         client.chat.completions.parse(model="litellm_proxy/m", messages=HI, response_format=Answer)
+    assert client.files.list().data == []  # a modelless resource the gateway serves
     with pytest.raises(openai.NotFoundError):  # the SDK's own error for a path the gateway lacks
-        client.files.list()
-    assert [r.path for r in gateway.requests][-1] == "/files"
+        client.fine_tuning.jobs.list()
+    assert [r.path for r in gateway.requests][-2:] == ["/files", "/fine_tuning/jobs"]
 
 
 def test_clients_share_one_pool_and_closing_one_keeps_it(gateway: FakeProxy) -> None:

@@ -924,6 +924,7 @@ KEYWORD_ROWS: list[tuple[str, str, Scenario]] = [
     ("empty-api_key", '`api_key=""` with `LITELLM_PROXY_API_KEY` set', empty_api_key),
 ]  # fmt: skip
 
+from .differential_files import ROWS as FILE_ROWS  # noqa: E402 (it builds on the helpers above)
 
 ROWS: list[Row] = [
     *SECTIONED(
@@ -955,6 +956,7 @@ ROWS: list[Row] = [
             ("models", "`models`", models),
         ],
     ),
+    *SECTIONED("Image edits, moderations, files, batches, stored responses", FILE_ROWS),
     *SECTIONED(
         "Anthropic's Messages API and the gateway's own facts",
         [

@@ -43,6 +43,7 @@ class Call:
     path: str
     body: Json
     files: Mapping[str, tuple[str, bytes]] = field(default_factory=dict[str, tuple[str, bytes]])
+    method: str = "POST"
 
     @property
     def model(self) -> str:
@@ -377,6 +378,70 @@ def models(call: Call) -> Reply:
     return json_reply({"object": "list", "data": []})
 
 
+# --- image edits, moderations, files, batches, stored responses -------------------------------------------------
+# Stateless like the rest: an id-taking route answers for whatever id it is given.
+
+
+def image_edits(call: Call) -> Reply:
+    uploads = [name for name in call.files if name.startswith("image")]
+    prompt = f"{call.body.get('prompt', '')} ({len(uploads)} image)"
+    return images(Call(call.path, {**call.body, "prompt": prompt}))
+
+
+def moderations(call: Call) -> Reply:
+    raw = call.body.get("input")
+    texts = [str(item) for item in raw] if isinstance(raw, list) else [str(raw)]
+    results = [
+        {"flagged": "kill" in text, "categories": {"violence": "kill" in text}, "category_scores": {"violence": 0.5}}
+        for text in texts
+    ]
+    return json_reply({"id": short_id("modr-", call), "model": call.model, "results": results})
+
+
+def file_object(file_id: str, filename: str = "upload.jsonl", size: int = 0, purpose: str = "batch") -> Json:
+    fields = {"bytes": size, "created_at": CREATED, "filename": filename, "purpose": purpose, "status": "processed"}
+    return {"id": file_id, "object": "file", **fields}
+
+
+def create_file(call: Call) -> Reply:
+    filename, data = call.files.get("file", ("", b""))
+    file_id = "file-" + hashlib.sha256(data).hexdigest()[:16]
+    return json_reply(file_object(file_id, filename, len(data), str(call.body.get("purpose", ""))))
+
+
+def batch_object(batch_id: str, status: str, body: Json) -> Json:
+    fields = {"endpoint": body.get("endpoint", "/v1/chat/completions"), "completion_window": "24h"}
+    fields |= {"input_file_id": body.get("input_file_id", "file-in"), "created_at": CREATED, "status": status}
+    return {
+        "id": batch_id,
+        "object": "batch",
+        **fields,
+        "output_file_id": "file-out" if status == "completed" else None,
+    }
+
+
+def a_page(items: list[Json]) -> Reply:
+    return json_reply({"object": "list", "data": items, "first_id": items[0]["id"], "last_id": items[-1]["id"]})
+
+
+def by_id(call: Call, object_id: str, tail: str) -> Reply | None:
+    """The answer of a route with an id in it (`/v1/files/{id}/content`), or None if there is no such route."""
+    kind = call.path.split("/")[2]
+    table: dict[tuple[str, str, str], Callable[[], Reply]] = {
+        ("GET", "files", ""): lambda: json_reply(file_object(object_id)),
+        ("DELETE", "files", ""): lambda: json_reply({"id": object_id, "object": "file", "deleted": True}),
+        ("GET", "files", "content"): lambda: Reply(body=b'{"file": "%s"}\n' % object_id.encode(), content_type="application/octet-stream"),
+        ("GET", "batches", ""): lambda: json_reply(batch_object(object_id, "completed", {})),
+        ("POST", "batches", "cancel"): lambda: json_reply(batch_object(object_id, "cancelling", {})),
+        ("GET", "responses", ""): lambda: json_reply(response_object(call, "stored", "completed") | {"id": object_id}),
+        ("DELETE", "responses", ""): lambda: json_reply({"id": object_id, "object": "response", "deleted": True}),
+        ("POST", "responses", "cancel"): lambda: json_reply(response_object(call, "", "cancelled") | {"id": object_id}),
+        ("GET", "responses", "input_items"): lambda: a_page([{"id": "msg_in", "type": "message", "role": "user", "content": []}]),
+    }  # fmt: skip
+    reply = table.get((call.method, kind, tail))
+    return reply() if reply else None
+
+
 ROUTES: Mapping[str, Callable[[Call], Reply]] = {
     "/v1/chat/completions": chat,
     "/v1/completions": text_completion,
@@ -388,12 +453,25 @@ ROUTES: Mapping[str, Callable[[Call], Reply]] = {
     "/v1/rerank": rerank,
     "/v2/rerank": rerank,
     "/v1/models": models,
+    "/v1/images/edits": image_edits,
+    "/v1/moderations": moderations,
+    "/v1/files": lambda call: create_file(call) if call.method == "POST" else a_page([file_object("file-listed")]),
+    "/v1/batches": lambda call: (
+        json_reply(batch_object(short_id("batch_", call), "validating", call.body))
+        if call.method == "POST"
+        else a_page([batch_object("batch_listed", "completed", {})])
+    ),
 }
 
 
 def answer(call: Call) -> Reply:
     """The reply to one request: a scripted failure if the model asks for one, else the endpoint's answer."""
-    route = ROUTES.get(call.path)
+    route = ROUTES.get(call.path) if call.method != "DELETE" else None
+    parts = call.path.split("/")
+    if route is None and len(parts) in (4, 5) and parts[2] in ("files", "batches", "responses"):
+        found = by_id(call, parts[3], parts[4] if len(parts) == 5 else "")
+        if found is not None:
+            return found
     if route is None:
         return json_reply(openai_error(f"fake upstream has no route {call.path}", "invalid_request_error", None), 404)
     return scripted_failure(call) or route(call)

@@ -37,6 +37,8 @@ OPENAI_GROUPS: dict[str, str] = {
     "speech": "fake-tts",
     "transcribe": "fake-whisper",
     "responses": "fake-responses",
+    "edit": "fake-image-edit",
+    "moderate": "fake-moderation",
     **{name: name for name in FAILING_MODELS},
 }
 RERANK_GROUP, RERANK_MODEL = "rerank", "fake-rerank"
@@ -67,6 +69,10 @@ def proxy_config(upstream_url: str, master_key: str = MASTER_KEY) -> dict[str, A
     priced["model_info"] = {"supports_function_calling": True, "supports_vision": True, "max_input_tokens": 1000}
     return {
         "model_list": [*openai, rerank, priced],
+        # Files and batches name no model: the proxy sends them to the provider these settings describe.
+        "files_settings": [
+            {"custom_llm_provider": "openai", "api_base": f"{upstream_url}/v1", "api_key": UPSTREAM_KEY}
+        ],
         # No retries inside the proxy: the failure tests count upstream attempts, and retries only add time here.
         "router_settings": {"num_retries": 0},
         "litellm_settings": {"num_retries": 0, "request_timeout": 30},

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from .differential import CALLBACK_DIFFERENCES, CALLBACK_REASONS, SWEEP_SKIP, Row
+from .differential_files import DIFFERENCES as FILE_DIFFERENCES
+from .differential_files import REASONS as FILE_REASONS
 
 ALL = "*"
 OBSERVATIONS_FILE = "compat_observations.md"
@@ -183,14 +185,17 @@ DIFFERENCES: dict[str, str] = {
         'a 200 whose body is `{"error": ...}` is raised as the matching API error, never returned as a result; '
         "LiteLLM returns it (tests/test_errors.py)"
     ),
-    "redirects": "a 3xx is an `APIError`, not followed: a prompt is not re-sent elsewhere; LiteLLM follows redirects",
+    "redirects": (
+        "a 3xx is not followed (a prompt is not re-sent elsewhere): `RedirectError` with the status, `location` "
+        "and the base URL to configure; LiteLLM follows redirects"
+    ),
     "client-cache": (
         "one client and pool per gateway (LRU of 64) and event loop, each request carrying its tenant's key: bounded "
         "memory, no key in a cache key; LiteLLM caches 200 clients for 1 h keyed by the plaintext key "
         "(tests/test_clients.py)"
     ),
 }
-DIFFERENCES |= CALLBACK_DIFFERENCES
+DIFFERENCES |= CALLBACK_DIFFERENCES | FILE_DIFFERENCES
 
 NO_OPENAI_ROWS = ("unprefixed", "use_litellm_proxy-kwarg", "missing-base")
 
@@ -249,7 +254,7 @@ REASONS: dict[tuple[str, str], str] = {
     ("caching", ALL): "caching-refused",
     ("empty-api_key", ALL): "empty-api-key",
 }
-REASONS |= CALLBACK_REASONS  # the callback rows' differences live with their scenarios (differential.py)
+REASONS |= CALLBACK_REASONS | FILE_REASONS  # the callback rows' differences live with their scenarios (differential.py)
 
 # Behaviours the proxy cannot produce (so no row observes them), covered by shim's own loopback tests:
 # (what, the difference it is, or None when both sides agree).

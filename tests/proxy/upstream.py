@@ -45,8 +45,8 @@ def to_call(request: RecordedRequest) -> Call:
     content_type = request.headers.get("content-type", "")
     if content_type.startswith("multipart/form-data"):
         fields, files = parse_multipart(content_type, request.body)
-        return Call(path, fields, files)
-    return Call(path, json.loads(request.body) if request.body else {})
+        return Call(path, fields, files, request.method)
+    return Call(path, json.loads(request.body) if request.body else {}, method=request.method)
 
 
 def parse_multipart(content_type: str, body: bytes) -> tuple[Json, dict[str, tuple[str, bytes]]]:
@@ -113,7 +113,12 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         request = RecordedRequest("GET", self.path, {k.lower(): v for k, v in self.headers.items()}, b"")
         self.owner.recorder.record(request)
-        self.send(answer(Call(urlsplit(self.path).path, {})))
+        self.send(answer(Call(urlsplit(self.path).path, {}, method="GET")))
+
+    def do_DELETE(self) -> None:
+        request = RecordedRequest("DELETE", self.path, {k.lower(): v for k, v in self.headers.items()}, b"")
+        self.owner.recorder.record(request)
+        self.send(answer(Call(urlsplit(self.path).path, {}, method="DELETE")))
 
     def send(self, reply: Reply) -> None:
         self.send_response(reply.status)

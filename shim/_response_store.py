@@ -1,0 +1,109 @@
+"""The Responses API's stored responses: fetch, delete, cancel, and list a response's input items, with their
+async twins. They take a response id, not a model string."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Literal
+
+from shim._request import aresult, prepare, result
+from shim._specs import CANCEL_RESPONSE, DELETE_RESPONSE, GET_RESPONSE, INPUT_ITEMS, identifier
+
+if TYPE_CHECKING:
+    from shim.types import DeleteResponseResult, ResponseInputItemList, ResponsesAPIResponse
+
+
+def _id(response_id: object) -> dict[str, str]:
+    return identifier(response_id, "response_id")
+
+
+def get_responses(response_id: str, **kwargs: Any) -> ResponsesAPIResponse:
+    """A stored response: GET `/responses/{response_id}` (`include` and other options go in the query).
+
+    Example:
+        >>> r = shim.responses("litellm_proxy/gpt-4o", input="Tell me a joke")
+        >>> shim.get_responses(r.id).output_text
+    """
+    return result(prepare(GET_RESPONSE, None, {}, kwargs, ids=_id(response_id)))
+
+
+async def aget_responses(response_id: str, **kwargs: Any) -> ResponsesAPIResponse:
+    """Async `get_responses`.
+
+    Example:
+        >>> r = await shim.aget_responses("resp_abc123")
+    """
+    return await aresult(prepare(GET_RESPONSE, None, {}, kwargs, ids=_id(response_id)))
+
+
+def delete_responses(response_id: str, **kwargs: Any) -> DeleteResponseResult:
+    """Delete a stored response: DELETE `/responses/{response_id}`.
+
+    Example:
+        >>> shim.delete_responses("resp_abc123").deleted
+        True
+    """
+    return result(prepare(DELETE_RESPONSE, None, {}, kwargs, ids=_id(response_id)))
+
+
+async def adelete_responses(response_id: str, **kwargs: Any) -> DeleteResponseResult:
+    """Async `delete_responses`.
+
+    Example:
+        >>> await shim.adelete_responses("resp_abc123")
+    """
+    return await aresult(prepare(DELETE_RESPONSE, None, {}, kwargs, ids=_id(response_id)))
+
+
+def cancel_responses(response_id: str, **kwargs: Any) -> ResponsesAPIResponse:
+    """Cancel a response started with `background=True`: POST `/responses/{response_id}/cancel`.
+
+    Example:
+        >>> shim.cancel_responses("resp_abc123").status
+        'cancelled'
+    """
+    return result(prepare(CANCEL_RESPONSE, None, {}, kwargs, ids=_id(response_id)))
+
+
+async def acancel_responses(response_id: str, **kwargs: Any) -> ResponsesAPIResponse:
+    """Async `cancel_responses`.
+
+    Example:
+        >>> r = await shim.acancel_responses("resp_abc123")
+    """
+    return await aresult(prepare(CANCEL_RESPONSE, None, {}, kwargs, ids=_id(response_id)))
+
+
+def list_input_items(
+    response_id: str,
+    after: str | None = None,
+    before: str | None = None,
+    include: list[str] | None = None,
+    limit: int = 20,
+    order: Literal["asc", "desc"] = "desc",
+    **kwargs: Any,
+) -> ResponseInputItemList:
+    """The input items a stored response was made from: GET `/responses/{response_id}/input_items`.
+
+    Example:
+        >>> [item.type for item in shim.list_input_items("resp_abc123", order="asc").data]
+    """
+    query = {"after": after, "before": before, "include": include, "limit": limit, "order": order}
+    return result(prepare(INPUT_ITEMS, None, query, kwargs, ids=_id(response_id)))
+
+
+async def alist_input_items(
+    response_id: str,
+    after: str | None = None,
+    before: str | None = None,
+    include: list[str] | None = None,
+    limit: int = 20,
+    order: Literal["asc", "desc"] = "desc",
+    **kwargs: Any,
+) -> ResponseInputItemList:
+    """Async `list_input_items`.
+
+    Example:
+        >>> page = await shim.alist_input_items("resp_abc123", limit=5)
+    """
+    query = {"after": after, "before": before, "include": include, "limit": limit, "order": order}
+    return await aresult(prepare(INPUT_ITEMS, None, query, kwargs, ids=_id(response_id)))
