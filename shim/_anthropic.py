@@ -112,22 +112,8 @@ async def acreate(
     return await arun(_call(model, max_tokens, messages, system, stream, kwargs))
 
 
-async def anthropic_messages(
-    max_tokens: int,
-    messages: Messages,
-    model: str,
-    *,
-    system: str | list[Any] | None = None,
-    stream: bool | None = False,
-    **kwargs: Any,
-) -> AnthropicMessagesResponse | AsyncCustomStreamWrapper[AnthropicStreamEvent]:
-    """LiteLLM's `anthropic_messages`: async, as in LiteLLM (`shim.anthropic.messages.create` is the sync call).
-
-    Example:
-        >>> r = await shim.anthropic_messages(max_tokens=100, model="litellm_proxy/claude",
-        ...                                   messages=[{"role": "user", "content": "Hi"}])
-    """
-    return await arun(_call(model, max_tokens, messages, system, stream, kwargs))
+anthropic_messages = acreate
+"""LiteLLM's `anthropic_messages`: async, as in LiteLLM (`shim.anthropic.messages.create` is the sync call)."""
 
 
 class _Messages:
