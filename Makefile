@@ -72,6 +72,7 @@ soak: install-test
 # Side-by-side benchmarks (bench/README.md); BENCH_ARGS=--quick for a smoke run, --write for BENCHMARKS.md and .png.
 bench: install-bench
 	$(BIN)/python -m bench $(BENCH_ARGS)
+	$(BIN)/python -m bench.observability $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) $(ECO_VENV)

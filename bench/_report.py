@@ -6,6 +6,7 @@ import datetime
 import importlib.metadata
 import os
 import platform
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -294,5 +295,24 @@ def write_benchmarks(path: Path, report: Report, *, picture: bool = False) -> No
         "",
         *(["![Client CPU per sync chat call as the conversation grows](BENCHMARKS.png)", ""] if picture else []),
         report.markdown(),
+        *kept_sections(path),
     ]
     path.write_text("\n".join(text))
+
+
+_KEPT = re.compile(r"<!-- section (?P<name>[\w-]+) -->\n.*?<!-- /section -->\n", re.S)
+
+
+def kept_sections(path: Path) -> list[str]:
+    """The sections other runs wrote into BENCHMARKS.md (`python -m bench.observability --write`), kept as they are."""
+    old = path.read_text() if path.exists() else ""
+    return ["", *(match.group(0) for match in _KEPT.finditer(old))]
+
+
+def write_section(path: Path, name: str, body: str) -> None:
+    """Put (or replace) one kept section at the end of BENCHMARKS.md."""
+    block = f"<!-- section {name} -->\n{body.rstrip()}\n<!-- /section -->\n"
+    old = path.read_text() if path.exists() else "# Benchmarks\n"
+    kept = [match for match in _KEPT.finditer(old) if match.group("name") == name]
+    new = old.replace(kept[0].group(0), block) if kept else old.rstrip("\n") + "\n\n" + block
+    path.write_text(new)

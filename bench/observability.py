@@ -17,9 +17,13 @@ import subprocess
 import sys
 from collections.abc import Callable, Generator
 from contextlib import contextmanager
+from pathlib import Path
 
 from bench._common import FULL, QUICK, interleaved
+from bench._report import write_section
 from bench._workloads import sync_chat_call
+
+REPO = Path(__file__).resolve().parents[1]
 
 
 @contextmanager
@@ -65,15 +69,36 @@ def _variants(url: str) -> dict[str, Callable[[], int]]:
     return {name: variant(name) for name in ("off", "noop", "sdk")}
 
 
+_WHAT = {
+    "off": "nothing configured (OpenTelemetry not imported, no callback)",
+    "noop": "OpenTelemetry imported, no SDK (the API's no-op tracer)",
+    "sdk": "OpenTelemetry SDK, a span per call to an in-memory exporter",
+}
+
+
 def main(argv: list[str]) -> None:
+    """Run the three variants; print the table, and with `--write` put it in BENCHMARKS.md. Other arguments of
+    `make bench` (`--rows`, `--rounds`, ...) are ignored."""
     sizes = QUICK if "--quick" in argv else FULL
     with _server() as url:
         samples = interleaved(_variants(url), sizes.calls, sizes.warmup, sizes.blocks)
     base = statistics.median(samples["off"].cpu)
-    print("| variant | p50 CPU ms | p50 wall ms | CPU p50 vs off |\n|---|---|---|---|")
+    lines = [
+        "### Observability's cost (`python -m bench.observability`)",
+        "",
+        "A sync one-message chat call, the three variants taking turns in one process; client CPU per call.",
+        "",
+        "| variant | p50 client CPU | p50 wall | CPU vs nothing configured |",
+        "|---|---|---|---|",
+    ]
     for name, values in samples.items():
         p50 = statistics.median(values.cpu)
-        print(f"| {name} | {p50 * 1e3:.3f} | {statistics.median(values.wall) * 1e3:.3f} | {p50 / base:.3f}x |")
+        wall = statistics.median(values.wall)
+        lines.append(f"| {_WHAT[name]} | {p50 * 1e3:.3f} ms | {wall * 1e3:.3f} ms | {p50 / base:.2f}x |")
+    table = "\n".join(lines)
+    print(table)
+    if "--write" in argv:
+        write_section(REPO / "BENCHMARKS.md", "observability", table)
 
 
 if __name__ == "__main__":
