@@ -44,12 +44,6 @@ _NOT_PARAMS = frozenset({"model", "messages", "input", "prompt", "metadata", "qu
 Fn = Callable[..., Any]
 
 
-def configured() -> bool:
-    """Whether any package-level callback is set (the sender's cheap check)."""
-    package = sys.modules["shim"]
-    return bool(package.callbacks or package.input_callback or package.success_callback or package.failure_callback)
-
-
 def _refuse(name: str) -> ConfigError:
     return ConfigError(
         f"callback {name!r} needs LiteLLM's {name} integration, which shim does not ship. Trace with OpenTelemetry "

@@ -28,11 +28,12 @@ import contextlib
 import functools
 import os
 import ssl
+import sys
 import threading
 import weakref
 from collections import OrderedDict
 from collections.abc import AsyncGenerator, Callable, Mapping
-from typing import Generic, Literal, TypeVar, cast
+from typing import Any, Generic, Literal, TypeVar, cast
 
 import httpx2
 import openai
@@ -40,6 +41,7 @@ import openai
 from shim._bounds import AsyncBoundedTransport, BoundedTransport
 from shim._errors import mask
 from shim._observe import async_event_hooks, event_hooks
+from shim._transport import resolve_verify
 
 DEFAULT_MAXSIZE = 64
 _ENV_CUSTOM_HEADERS = "OPENAI_CUSTOM_HEADERS"
@@ -86,6 +88,20 @@ def isolation_headers() -> Mapping[str, str]:
     headers["Authorization"] = openai.Omit()
     # The SDK types default_headers as str values, yet documents Omit() as the way to remove a header.
     return cast("Mapping[str, str]", headers)
+
+
+def pool_verify(base_url: str, verify: bool | str | None) -> bool | str:
+    """The TLS setting a gateway's pool is kept under: the call's (None: SSL_VERIFY, `shim.ssl_verify`,
+    SSL_CERT_FILE decide); none applies to a plain-http gateway, which keeps one pool."""
+    return resolve_verify(verify) if base_url.startswith("https:") else True
+
+
+SessionClientT = TypeVar("SessionClientT", openai.OpenAI, openai.AsyncOpenAI)
+
+
+def _session_client(cls: type[SessionClientT], base_url: str, session: Any) -> SessionClientT:
+    # A user's session (`shim.client_session`): used as given, never cached or closed here.
+    return cls(api_key=_NO_KEY, base_url=base_url, http_client=session, default_headers=isolation_headers())
 
 
 class _Gateways(Generic[ClientT]):
@@ -270,6 +286,29 @@ class ClientCache:
         if gateways is None:
             gateways = self._new_loop(loop)
         return gateways.get((base_url, verify))
+
+    def for_call(self, base_url: str, verify: bool | str | None, given: object) -> openai.OpenAI:
+        """The client a sync call goes through: `client=` as given, one on `shim.client_session`, else the cached
+        one for the gateway and TLS setting (`verify` None: the settings decide; a plain-http gateway has one)."""
+        if given is not None:
+            if not isinstance(given, openai.OpenAI):
+                raise TypeError("client= is an AsyncOpenAI: pass an openai.OpenAI to a sync call")
+            return given
+        session: httpx2.Client | None = getattr(sys.modules["shim"], "client_session", None)
+        if session is not None:
+            return _session_client(openai.OpenAI, base_url, session)
+        return self.sync_client(base_url, pool_verify(base_url, verify))
+
+    def async_for_call(self, base_url: str, verify: bool | str | None, given: object) -> openai.AsyncOpenAI:
+        """`for_call` for an async call (`shim.aclient_session`)."""
+        if given is not None:
+            if not isinstance(given, openai.AsyncOpenAI):
+                raise TypeError("client= is a sync OpenAI: pass an openai.AsyncOpenAI to an async call")
+            return given
+        session: httpx2.AsyncClient | None = getattr(sys.modules["shim"], "aclient_session", None)
+        if session is not None:
+            return _session_client(openai.AsyncOpenAI, base_url, session)
+        return self.async_client(base_url, pool_verify(base_url, verify))
 
     def _new_loop(self, loop: asyncio.AbstractEventLoop) -> _LoopGateways:
         with self._lock:

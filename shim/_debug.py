@@ -8,26 +8,25 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import sys
 from typing import Any
 
 from shim._errors import mask
+from shim._router import package_settings
 
 LOGGER = logging.getLogger("shim")
-_state = {"on": False, "handler": False}
+_state = {"handler": False}
 
 
 def turn_on() -> None:
-    """Turn on the shim loggers' debug output (LiteLLM's `_turn_on_debug`)."""
-    _state["on"] = True
+    """Turn on the shim loggers' debug output (LiteLLM's `_turn_on_debug`): `shim.set_verbose = True`."""
+    setattr(sys.modules["shim"], "set_verbose", True)  # noqa: B010 (a module attribute pyright cannot see)
     _configure()
 
 
 def enabled() -> bool:
     """True when any of the switches is on."""
-    verbose = bool(getattr(sys.modules["shim"], "set_verbose", False))
-    return _state["on"] or verbose or os.environ.get("LITELLM_LOG", "").strip().upper() == "DEBUG"
+    return package_settings().debug
 
 
 def _configure() -> None:

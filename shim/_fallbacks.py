@@ -16,7 +16,7 @@ from typing import Any, cast
 from shim import exceptions as exc
 
 Overrides = dict[str, Any]
-_NAMES = ("fallbacks", "context_window_fallback_dict", "content_policy_fallbacks", "max_fallbacks")
+NAMES = ("fallbacks", "context_window_fallback_dict", "content_policy_fallbacks", "max_fallbacks")
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,8 +34,8 @@ class Fallbacks:
 
 def take(kwargs: dict[str, Any]) -> Fallbacks | None:
     """Pop the fallback keywords; None when the call has none."""
-    given = {name: kwargs.pop(name) for name in _NAMES if kwargs.get(name) is not None}
-    for name in _NAMES:
+    given = {name: kwargs.pop(name) for name in NAMES if kwargs.get(name) is not None}
+    for name in NAMES:
         kwargs.pop(name, None)
     if not given:
         return None
@@ -75,7 +75,7 @@ def candidates(fallbacks: Fallbacks, model: str, error: BaseException) -> list[O
 
 def merged(original: Mapping[str, Any], overrides: Overrides) -> dict[str, Any]:
     """A fallback's keywords: the call's, with the fallback's overrides; another gateway never gets the call's key."""
-    kwargs = {name: value for name, value in original.items() if name not in _NAMES}
+    kwargs = {name: value for name, value in original.items() if name not in NAMES}
     if {"api_base", "base_url"} & overrides.keys():
         kwargs.pop("api_base", None)
         kwargs.pop("base_url", None)

@@ -20,9 +20,8 @@ import httpx2
 import openai
 
 from shim import _observe, _observe_sdk
-from shim._clients import auth_headers, isolation_headers
+from shim._clients import auth_headers, isolation_headers, pool_verify
 from shim._router import PREFIX, package_settings, resolve_api_key, resolve_base_url
-from shim._transport import pool_verify, resolve_verify
 
 __all__ = ["AsyncOpenAI", "OpenAI", "gateway_route", "strip_prefix"]
 
@@ -211,7 +210,7 @@ def openai_client_for(base_url: str) -> openai.OpenAI:
     """The shim's cached (keyless) client for this gateway."""
     from shim import client_cache
 
-    return client_cache.sync_client(base_url, pool_verify(base_url, resolve_verify(None)))
+    return client_cache.sync_client(base_url, pool_verify(base_url, None))
 
 
 def async_openai_client_for(base_url: str) -> openai.AsyncOpenAI | None:
@@ -222,4 +221,4 @@ def async_openai_client_for(base_url: str) -> openai.AsyncOpenAI | None:
         asyncio.get_running_loop()
     except RuntimeError:
         return None
-    return client_cache.async_client(base_url, pool_verify(base_url, resolve_verify(None)))
+    return client_cache.async_client(base_url, pool_verify(base_url, None))

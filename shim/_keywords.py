@@ -31,6 +31,13 @@ OutT = TypeVar("OutT")
 _READ_BY_PREPARE = frozenset({"api_base", "api_key", "custom_llm_provider", "headers", "num_retries", "max_retries"})
 _NOT_TAKEN = _READ_BY_PREPARE | {name for name, kind in PARAMS.items() if kind == "forwarded"}
 _ROUTING = ("api_base", "base_url", "api_key", "custom_llm_provider")
+# A call that names none of these has no LiteLLM keyword to apply or drop: `prepare` skips `take` altogether.
+TAKEN = (
+    frozenset(PARAMS) - _NOT_TAKEN
+    | {"caching", "cache", "request_timeout", "client", "ssl_verify", "stream_timeout"}
+    | {"mock_response", "mock_tool_calls", "mock_timeout", "mock_delay", *_fallbacks.NAMES}
+    | {"response_format", "tools"}  # pydantic classes there become a json_schema format / function tools
+)
 _CACHE_CONTROL = frozenset({"no-cache", "no-store"})
 
 
@@ -43,7 +50,7 @@ class Extras:
     fallbacks: _fallbacks.Fallbacks | None = None
     parse_as: type[pydantic.BaseModel] | None = None
     stream_timeout: float | None = None
-    verify: _transport.Verify = True
+    verify: _transport.Verify | None = None  # None: SSL_VERIFY / shim.ssl_verify / SSL_CERT_FILE decide
     client: openai.OpenAI | openai.AsyncOpenAI | None = None
     timeout: object = None  # for mock_timeout
 
@@ -63,7 +70,7 @@ def take(kwargs: dict[str, Any], again: Callable[[Mapping[str, Any]], Call[Any, 
         fallbacks=_fallbacks.take(kwargs),
         parse_as=_structured.take(kwargs),
         stream_timeout=_seconds("stream_timeout", kwargs.pop("stream_timeout", None)),
-        verify=_transport.resolve_verify(kwargs.pop("ssl_verify", None)),
+        verify=_verify(kwargs.pop("ssl_verify", None)),
         client=client,
         timeout=kwargs.get("timeout"),
     )
@@ -73,6 +80,11 @@ def take(kwargs: dict[str, Any], again: Callable[[Mapping[str, Any]], Call[Any, 
         for name in _ROUTING:
             kwargs.pop(name, None)
     return extras
+
+
+def _verify(given: object) -> _transport.Verify | None:
+    """A given `ssl_verify`, checked before I/O; None when not given (the pool's settings then decide)."""
+    return None if given is None else _transport.resolve_verify(given)
 
 
 def mock_route(model: object) -> Route:

@@ -21,14 +21,14 @@ import httpx2
 import openai
 import pydantic
 
-from shim import _observe, _transport
+from shim import _observe
 from shim._bounds import DEFAULT_MAX_RESPONSE_BYTES, Bounds, bounded
 from shim._callbacks import per_call
 from shim._clients import ClientCache, auth_headers
 from shim._errors import translating
 from shim._fallbacks import merged
-from shim._keywords import Extras, aaround, around, mock_route, stream_options, take
-from shim._router import Route, check_provider, package_settings, resolve, resolve_api_key, resolve_base_url
+from shim._keywords import TAKEN, Extras, aaround, around, mock_route, stream_options, take
+from shim._router import Route, Settings, check_provider, package_settings, resolve, resolve_api_key, resolve_base_url
 from shim._specs import FilePart, Spec
 
 if TYPE_CHECKING:
@@ -91,15 +91,21 @@ def prepare(
         fallback = merged(original, dict(overrides))
         return prepare(spec, overrides.get("model", model), fields, fallback, stream=stream, files=files, ids=ids)
 
-    extras = take(kwargs, again)  # LiteLLM's own keywords never reach the body (forwarded ones excepted)
+    # LiteLLM's own keywords never reach the body (forwarded ones excepted); a call naming none skips them all.
+    settings = package_settings()
+    extras = None if kwargs.keys().isdisjoint(TAKEN) else take(kwargs, again)
+    if extras is None and settings.debug:
+        extras = Extras(again)  # the keyword layer logs the request
     stream = _stream(spec, stream if stream is not None else kwargs.pop("stream", None))
-    route = mock_route(model) if extras.mock is not None else _route(spec, model, kwargs)
+    mocked = extras is not None and extras.mock is not None
+    route = mock_route(model) if mocked else _route(spec, model, kwargs, settings)
     options = request_options(kwargs)
     total_timeout = _total_timeout(kwargs.pop("total_timeout", None))
     max_bytes = _max_response_bytes(kwargs.pop("max_response_bytes", _NOT_GIVEN))
-    stream_options(options, extras, bool(stream))
+    if extras is not None:
+        stream_options(options, extras, bool(stream))
     extra_body = kwargs.pop("extra_body", None)
-    callbacks = per_call(kwargs.pop("callbacks", None))
+    callbacks = per_call(kwargs.pop("callbacks")) if "callbacks" in kwargs else ()
     for name in _IGNORED:
         kwargs.pop(name, None)
     given = {**fields, **kwargs}
@@ -124,11 +130,10 @@ def _stream(spec: Spec[Any, Any], stream: object) -> bool | None:
     return stream
 
 
-def _route(spec: Spec[Any, Any], model: object, kwargs: dict[str, Any]) -> Route:
+def _route(spec: Spec[Any, Any], model: object, kwargs: dict[str, Any], settings: Settings) -> Route:
     api_base = _first(kwargs, "api_base", "base_url")
     api_key = kwargs.pop("api_key", None)
     provider = kwargs.pop("custom_llm_provider", None)
-    settings = package_settings()
     if not spec.takes_model or (spec.takes_model == "optional" and model is None):
         check_provider(provider)
         return Route(
@@ -164,28 +169,28 @@ def result(call: Call[ResultT, Any]) -> ResultT:
     """Send `call` and return its typed result."""
     if _observe.observing(call):
         return _observe.observe(call, lambda call, _: around(call, _result))
-    return around(call, _result)
+    return _result(call) if call.extras is None else around(call, _result)
 
 
 async def aresult(call: Call[ResultT, Any]) -> ResultT:
     """`result` on the running loop's client."""
     if _observe.observing(call):
         return await _observe.aobserve(call, lambda call, _: aaround(call, _aresult))
-    return await aaround(call, _aresult)
+    return await (_aresult(call) if call.extras is None else aaround(call, _aresult))
 
 
 def run(call: Call[ResultT, ChunkT]) -> ResultT | CustomStreamWrapper[ChunkT]:
     """Send `call`; return its result, or a stream of chunks when the call streams events."""
     if _observe.observing(call):
         return _observe.observe(call, lambda call, watcher: around(call, lambda call: _run(call, watcher)))
-    return around(call, _run)
+    return _run(call) if call.extras is None else around(call, _run)
 
 
 async def arun(call: Call[ResultT, ChunkT]) -> ResultT | AsyncCustomStreamWrapper[ChunkT]:
     """`run` on the running loop's client."""
     if _observe.observing(call):
         return await _observe.aobserve(call, lambda call, watcher: aaround(call, lambda call: _arun(call, watcher)))
-    return await aaround(call, _arun)
+    return await (_arun(call) if call.extras is None else aaround(call, _arun))
 
 
 def _result(call: Call[ResultT, Any]) -> ResultT:
@@ -222,20 +227,20 @@ async def _arun(
 
 def _send(call: Call[Any, Any]) -> httpx2.Response:
     """Send through the cached sync client; the SDK retries, we translate its errors."""
-    client = _transport.sync_client(CACHE, call.route.base_url, *_tls(call))
+    client = CACHE.for_call(call.route.base_url, *_tls(call))
     with translating(call.route), bounded(_bounds(call)):
         return _issue(client, call)
 
 
 async def _asend(call: Call[Any, Any]) -> httpx2.Response:
     """Send through the running loop's cached async client."""
-    client = _transport.async_client(CACHE, call.route.base_url, *_tls(call))
+    client = CACHE.async_for_call(call.route.base_url, *_tls(call))
     with translating(call.route), bounded(_bounds(call)):
         return await _issue(client, call)
 
 
-def _tls(call: Call[Any, Any]) -> tuple[_transport.Verify, object]:
-    return (True, None) if call.extras is None else (call.extras.verify, call.extras.client)
+def _tls(call: Call[Any, Any]) -> tuple[bool | str | None, object]:
+    return (None, None) if call.extras is None else (call.extras.verify, call.extras.client)
 
 
 def _issue(client: openai.OpenAI | openai.AsyncOpenAI, call: Call[Any, Any]) -> Any:

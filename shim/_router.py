@@ -33,6 +33,7 @@ class Settings:
     api_base: str | None = None
     api_key: str | None = field(default=None, repr=False)
     use_litellm_proxy: bool = False
+    debug: bool = False  # `shim.set_verbose` (also set by `shim._turn_on_debug()`) or LITELLM_LOG=DEBUG
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,12 +46,14 @@ class Route:
 
 
 def package_settings() -> Settings:
-    """The module attributes `shim.api_base`, `shim.api_key`, `shim.use_litellm_proxy`, read at call time."""
+    """The module attributes (`shim.api_base`, `shim.api_key`, `shim.use_litellm_proxy`, `shim.set_verbose`) and
+    LITELLM_LOG, read at call time."""
     package = sys.modules["shim"]
     return Settings(
         api_base=getattr(package, "api_base", None),
         api_key=getattr(package, "api_key", None),
         use_litellm_proxy=bool(getattr(package, "use_litellm_proxy", False)),
+        debug=bool(getattr(package, "set_verbose", False)) or os.environ.get("LITELLM_LOG", "").upper() == "DEBUG",
     )
 
 

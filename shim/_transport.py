@@ -1,5 +1,5 @@
 """TLS and custom HTTP clients, as LiteLLM takes them: `ssl_verify`, `SSL_VERIFY`/`SSL_CERT_FILE`, `client=`,
-`shim.client_session`/`shim.aclient_session`.
+`shim.client_session`/`shim.aclient_session` (the choice of client itself is `ClientCache.for_call`).
 
 `ssl_verify` resolves as LiteLLM's `get_ssl_verify` does: per call > env SSL_VERIFY > `shim.ssl_verify`, a string
 that is an existing path is a CA bundle, "false"/"true" are booleans, and with verification on an existing
@@ -11,16 +11,12 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any
 
 import openai
-
-from shim._clients import ClientCache, isolation_headers
 
 Verify = bool | str
 _FALSE = frozenset({"false", "0", "no", "off"})
 _TRUE = frozenset({"true", "1", "yes", "on"})
-_NO_KEY = "shim-sends-the-key-per-request"
 
 
 def resolve_verify(given: object) -> Verify:
@@ -45,41 +41,8 @@ def resolve_verify(given: object) -> Verify:
     raise TypeError(f"ssl_verify must be True, False or a CA bundle path, not {type(value).__name__}")
 
 
-def pool_verify(base_url: str, verify: Verify) -> Verify:
-    """The TLS setting a gateway's pool is kept under: none applies to a plain-http gateway, which keeps one pool."""
-    return verify if base_url.startswith("https:") else True
-
-
 def check_client(client: object) -> openai.OpenAI | openai.AsyncOpenAI | None:
     """`client=`: an openai client to send through."""
     if client is None or isinstance(client, (openai.OpenAI, openai.AsyncOpenAI)):
         return client
     raise TypeError(f"client must be an openai.OpenAI or openai.AsyncOpenAI, not {type(client).__name__}")
-
-
-def sync_client(cache: ClientCache, base_url: str, verify: Verify, given: object) -> openai.OpenAI:
-    """The client a sync call goes through: the caller's, one on `shim.client_session`, or the cached one."""
-    if given is not None:
-        if not isinstance(given, openai.OpenAI):
-            raise TypeError("client= is an AsyncOpenAI: pass an openai.OpenAI to a sync call")
-        return given
-    session: Any = getattr(sys.modules["shim"], "client_session", None)
-    if session is not None:
-        return openai.OpenAI(
-            api_key=_NO_KEY, base_url=base_url, http_client=session, default_headers=isolation_headers()
-        )
-    return cache.sync_client(base_url, pool_verify(base_url, verify))
-
-
-def async_client(cache: ClientCache, base_url: str, verify: Verify, given: object) -> openai.AsyncOpenAI:
-    """`sync_client` for an async call (`shim.aclient_session`)."""
-    if given is not None:
-        if not isinstance(given, openai.AsyncOpenAI):
-            raise TypeError("client= is a sync OpenAI: pass an openai.AsyncOpenAI to an async call")
-        return given
-    session: Any = getattr(sys.modules["shim"], "aclient_session", None)
-    if session is not None:
-        return openai.AsyncOpenAI(
-            api_key=_NO_KEY, base_url=base_url, http_client=session, default_headers=isolation_headers()
-        )
-    return cache.async_client(base_url, pool_verify(base_url, verify))
