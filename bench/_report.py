@@ -157,6 +157,12 @@ def _import_tops(tops: Mapping[str, list[tuple[str, int]]]) -> str:
     return "\n".join(out)
 
 
+def _http_library() -> str:
+    from shim import _http
+
+    return f"{_http.NAME} {_http.version()}"
+
+
 def _version(distribution: str) -> str:
     try:
         return importlib.metadata.version(distribution)
@@ -183,7 +189,7 @@ def machine_info() -> str:
         "OS": platform.platform(),
         "Python": f"{platform.python_implementation()} {platform.python_version()}",
         "openai": _version("openai"),
-        "httpx2": _version("httpx2"),
+        "HTTP (openai's)": _http_library(),
         "litellm": _version("litellm"),
         "shim": _version("shim"),
     }

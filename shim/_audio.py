@@ -11,8 +11,7 @@ from pathlib import Path
 from time import perf_counter
 from typing import IO, Any
 
-import httpx2
-
+from shim import _http
 from shim._errors import raise_for_error_object
 from shim._request import Call, asend, prepare, send
 from shim._results import Endpoint, decode_json, hidden_params
@@ -24,7 +23,7 @@ FileInput = str | os.PathLike[str] | bytes | IO[bytes] | tuple[str, bytes] | tup
 """What `transcription(file=...)` accepts: a path, bytes, an open binary file, or `(filename, bytes[, type])`."""
 
 
-def _decode_transcription(response: httpx2.Response, route: Route) -> dict[str, Any]:
+def _decode_transcription(response: _http.Response, route: Route) -> dict[str, Any]:
     # response_format="text", "srt" or "vtt" answers plain text, not JSON; an HTML page (a proxy's error or login
     # page) is never a transcript, so it goes to decode_json, which reports what it is.
     kind = response.headers.get("content-type", "application/json")
@@ -141,7 +140,7 @@ def _speech_call(model: str, input: object, voice: object, stream: object, kwarg
     return dataclasses.replace(call, stream=stream)
 
 
-def _binary(call: Call, response: httpx2.Response, started: float) -> BinaryResponse:
+def _binary(call: Call, response: _http.Response, started: float) -> BinaryResponse:
     elapsed_ms = (perf_counter() - started) * 1000
     if not call.stream and "json" in response.headers.get("content-type", ""):
         with contextlib.suppress(ValueError):  # not JSON after all: the caller gets the bytes it asked for

@@ -11,9 +11,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, cast
 
-import httpx2
 import openai
 
+from shim import _http
 from shim._clients import ClientCache, auth_headers
 from shim._errors import translating
 from shim._router import Route, Settings, resolve, resolve_api_key, resolve_base_url
@@ -119,14 +119,14 @@ def request_options(kwargs: dict[str, Any]) -> openai.RequestOptions:
     return options
 
 
-def send(call: Call) -> httpx2.Response:
+def send(call: Call) -> _http.Response:
     """Send through the cached sync client; the SDK retries, we translate its errors."""
     client = CACHE.sync_client(call.route.base_url)
     with translating(call.route):
         return _issue(client, call)
 
 
-async def asend(call: Call) -> httpx2.Response:
+async def asend(call: Call) -> _http.Response:
     """Send through the running loop's cached async client."""
     client = CACHE.async_client(call.route.base_url)
     with translating(call.route):
@@ -139,9 +139,9 @@ def _issue(client: openai.OpenAI | openai.AsyncOpenAI, call: Call) -> Any:
     objects from earlier responses."""
     options = _with_key(call)
     if call.method == "get":
-        return client.get(call.path, cast_to=httpx2.Response, options=options)
+        return client.get(call.path, cast_to=_http.Response, options=options)
     return client.post(
-        call.path, cast_to=httpx2.Response, body=call.body, files=call.files, options=options, stream=call.stream
+        call.path, cast_to=_http.Response, body=call.body, files=call.files, options=options, stream=call.stream
     )
 
 
@@ -167,7 +167,7 @@ def _timeout(value: object) -> float | openai.Timeout:
 
 
 def _headers(value: object) -> dict[str, str]:
-    # Checked here, before I/O: a CR/LF would inject a header, and httpx2 would fail late (and be retried).
+    # Checked here, before I/O: a CR/LF would inject a header, and the HTTP library would fail late (and be retried).
     headers = _mapping("extra_headers", value)
     for name, header in headers.items():
         if not name or not set(name) <= _TOKEN:

@@ -7,9 +7,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-import httpx2
 import pydantic
 
+from shim import _http
 from shim._errors import invalid_body, json_object, raise_for_error_object
 from shim._request import Call
 from shim._router import PREFIX, PROVIDER, Route
@@ -19,7 +19,7 @@ ResultT = TypeVar("ResultT")
 
 # A shape check returns what is wrong with a body, or None.
 ShapeCheck = Callable[[Mapping[str, Any]], "str | None"]
-Decode = Callable[[httpx2.Response, Route], dict[str, Any]]
+Decode = Callable[[_http.Response, Route], dict[str, Any]]
 
 
 def no_check(_body: Mapping[str, Any]) -> str | None:
@@ -48,7 +48,7 @@ def choice_finished(event: Mapping[str, Any]) -> bool:
     return any(json_object(choice) and choice.get("finish_reason") for choice in choices)
 
 
-def decode_json(response: httpx2.Response, route: Route) -> dict[str, Any]:
+def decode_json(response: _http.Response, route: Route) -> dict[str, Any]:
     """The body as a JSON object, or a typed error that says what came instead."""
     try:
         data = json.loads(response.content)
@@ -73,14 +73,14 @@ class Endpoint(Generic[ResultT]):
     finished: Callable[[Mapping[str, Any]], bool] = choice_finished
 
 
-def parse(endpoint: Endpoint[ResultT], call: Call, response: httpx2.Response, elapsed_ms: float) -> ResultT:
+def parse(endpoint: Endpoint[ResultT], call: Call, response: _http.Response, elapsed_ms: float) -> ResultT:
     """The typed result of a non-streaming call."""
     data = endpoint.decode(response, call.route)
     return build(endpoint, data, call, response, hidden_params(call.route, response, elapsed_ms))
 
 
 def build(
-    endpoint: Endpoint[ResultT], data: dict[str, Any], call: Call, response: httpx2.Response, hidden: HiddenParams
+    endpoint: Endpoint[ResultT], data: dict[str, Any], call: Call, response: _http.Response, hidden: HiddenParams
 ) -> ResultT:
     """Make a result from its JSON. Most types are built like the openai SDK builds them (`construct`, no
     validation: gateways add and omit fields); shapes the shim defines (rerank) are validated."""
@@ -109,7 +109,7 @@ def attach(result: ResultT, hidden: HiddenParams) -> ResultT:
     return result
 
 
-def hidden_params(route: Route, response: httpx2.Response, elapsed_ms: float) -> HiddenParams:
+def hidden_params(route: Route, response: _http.Response, elapsed_ms: float) -> HiddenParams:
     """LiteLLM's `_hidden_params`, from the gateway's `x-litellm-*` headers."""
     headers = response.headers
     return {

@@ -14,8 +14,7 @@ from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterator
 from types import TracebackType
 from typing import Any, Generic, NoReturn, TypeVar
 
-import httpx2
-
+from shim import _http
 from shim import exceptions as exc
 from shim._errors import invalid_body, json_object, raise_for_error_object, status_error, translating
 from shim._request import Call
@@ -27,7 +26,7 @@ ChunkT = TypeVar("ChunkT")
 class _Decoder(Generic[ChunkT]):
     """Turns SSE lines into chunks; knows whether the stream finished properly."""
 
-    def __init__(self, endpoint: Endpoint[ChunkT], call: Call, response: httpx2.Response, elapsed_ms: float) -> None:
+    def __init__(self, endpoint: Endpoint[ChunkT], call: Call, response: _http.Response, elapsed_ms: float) -> None:
         self.endpoint = endpoint
         self.call = call
         self.response = response
@@ -132,7 +131,7 @@ async def _aevents(decoder: _Decoder[ChunkT]) -> AsyncGenerator[ChunkT]:
 class CustomStreamWrapper(Generic[ChunkT]):
     """A sync stream of chunks (LiteLLM's name). Iterate it, or use it as a context manager."""
 
-    def __init__(self, endpoint: Endpoint[ChunkT], call: Call, response: httpx2.Response, elapsed_ms: float) -> None:
+    def __init__(self, endpoint: Endpoint[ChunkT], call: Call, response: _http.Response, elapsed_ms: float) -> None:
         self.response = response
         self.model = call.route.model
         self._events: Generator[ChunkT] = _events(_Decoder(endpoint, call, response, elapsed_ms))
@@ -164,7 +163,7 @@ class CustomStreamWrapper(Generic[ChunkT]):
 class AsyncCustomStreamWrapper(Generic[ChunkT]):
     """An async stream of chunks. Iterate it with `async for`, or use it as an async context manager."""
 
-    def __init__(self, endpoint: Endpoint[ChunkT], call: Call, response: httpx2.Response, elapsed_ms: float) -> None:
+    def __init__(self, endpoint: Endpoint[ChunkT], call: Call, response: _http.Response, elapsed_ms: float) -> None:
         self.response = response
         self.model = call.route.model
         self._events: AsyncGenerator[ChunkT] = _aevents(_Decoder(endpoint, call, response, elapsed_ms))
