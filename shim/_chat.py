@@ -7,6 +7,7 @@ from typing import Any, Literal, overload
 
 import pydantic
 
+from shim._json import jsonable
 from shim._request import prepare
 from shim._results import Endpoint, needs_list
 from shim._run import arun, run
@@ -149,4 +150,4 @@ def _messages(messages: object) -> list[Any]:
             raise TypeError(
                 f"messages[{index}] is a {type(item).__name__}; each message must be a dict or message object"
             )
-    return items
+    return [jsonable(item) for item in items]

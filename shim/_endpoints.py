@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any, Literal, overload
 
 from shim._errors import json_object
+from shim._json import jsonable
 from shim._request import prepare, prepare_get
 from shim._results import Endpoint, needs_list
 from shim._run import aresult, arun, result, run
@@ -240,7 +241,7 @@ def _rerank_fields(query: object, documents: object, kwargs: dict[str, Any]) -> 
 def _responses_fields(input: object, stream: bool | None) -> dict[str, Any]:
     if not isinstance(input, (str, list)) or not input:
         raise TypeError(f"input must be a non-empty string or list of input items, not {input!r:.60}")
-    fields: dict[str, Any] = {"input": input}
+    fields: dict[str, Any] = {"input": jsonable(input)}
     if stream is not None:
         fields["stream"] = stream
     return fields
