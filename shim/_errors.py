@@ -7,9 +7,9 @@ from collections.abc import Generator
 from contextlib import contextmanager
 from typing import Any, NoReturn, cast
 
-import httpx2
 import openai
 
+from shim import _http
 from shim import exceptions as exc
 from shim._router import Route
 
@@ -37,27 +37,27 @@ _BAD_REQUEST_KINDS: tuple[tuple[type[exc.BadRequestError], tuple[str, ...]], ...
 
 @contextmanager
 def translating(route: Route) -> Generator[None]:
-    """Re-raise openai and httpx2 exceptions from the block as shim exceptions (`raise ... from`)."""
+    """Re-raise openai and HTTP-library exceptions from the block as shim exceptions (`raise ... from`)."""
     try:
         yield
     except (exc.ConfigError, exc.RouteError, exc.LiteLLMErrorMixin):
         raise
     except openai.APIStatusError as error:
-        raise status_error(error.response, error.body, route, error.message) from error
+        raise status_error(error.response, error.body, route, _sdk_message(error)) from error
     except openai.APITimeoutError as error:
         raise _tag(exc.Timeout(request=error.request), route) from error
     except openai.APIConnectionError as error:
         raise _tag(
             exc.APIConnectionError(message=_scrub(error.message, route), request=error.request), route
         ) from error
-    except httpx2.TimeoutException as error:
+    except _http.TimeoutException as error:
         raise _tag(exc.Timeout(request=error.request), route) from error
-    except httpx2.TransportError as error:
+    except _http.TransportError as error:
         message = f"Connection to the gateway broke: {type(error).__name__}"
         raise _tag(exc.APIConnectionError(message=message, request=error.request), route) from error
 
 
-def status_error(response: httpx2.Response, body: object, route: Route, message: str | None = None) -> openai.APIError:
+def status_error(response: _http.Response, body: object, route: Route, message: str | None = None) -> openai.APIError:
     """The shim exception for an error answer (a 4xx/5xx, or an error object in a 200 body or stream)."""
     status = response.status_code if response.status_code >= 400 else _status_in_body(body)
     cls = _BY_STATUS.get(status, exc.InternalServerError if status >= 500 else exc.APIError)
@@ -70,7 +70,7 @@ def status_error(response: httpx2.Response, body: object, route: Route, message:
     return _tag(error, route)
 
 
-def invalid_body(response: httpx2.Response, body: object, route: Route, problem: str) -> openai.APIError:
+def invalid_body(response: _http.Response, body: object, route: Route, problem: str) -> openai.APIError:
     """The shim exception for a 200 answer whose body is not what the endpoint returns."""
     path = response.request.url.path
     message = f"The gateway's answer to {path} is not valid: {problem}"
@@ -85,7 +85,7 @@ def json_object(value: object) -> dict[str, Any] | None:
     return cast("dict[str, Any]", value) if isinstance(value, dict) else None
 
 
-def raise_for_error_object(response: httpx2.Response, data: object, route: Route) -> None:
+def raise_for_error_object(response: _http.Response, data: object, route: Route) -> None:
     """Gateways sometimes answer 200 with `{"error": ...}` (in a body or a stream event): an error, never a result."""
     body = json_object(data)
     if body is not None and body.get("error"):
@@ -97,6 +97,16 @@ def reraise(error: BaseException, route: Route) -> NoReturn:
     with translating(route):
         raise error
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _sdk_message(error: openai.APIStatusError) -> str:
+    """openai 3.x's message for an error answer: the status and the body's own message. openai 1.x and 2.x put the
+    whole body in it (a megabyte of HTML as well), so it is rebuilt here the same way for every release."""
+    body = json_object(error.body)
+    detail = json_object(body.get("error", body)) if body is not None else None
+    message = detail.get("message") if detail is not None else None
+    status = error.response.status_code
+    return f"Error code: {status} - {message}" if isinstance(message, str) and message else f"Error code: {status}"
 
 
 def _tag(error: Any, route: Route) -> Any:
