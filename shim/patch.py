@@ -25,13 +25,15 @@ from types import TracebackType
 from typing import Any, Generic, TypeVar
 
 import openai
-import wrapt  # pyright: ignore[reportMissingTypeStubs]
 
 from shim._audio import aspeech, atranscription, speech, transcription
 from shim._chat import acompletion, atext_completion, completion, text_completion
 from shim._endpoints import aembedding, aimage_generation, aresponses, embedding, image_generation, responses
 from shim._router import PREFIX
 from shim._streaming import AsyncCustomStreamWrapper, CustomStreamWrapper
+from shim._wrapt import Wrapper
+from shim._wrapt import unwrap as _unwrap
+from shim._wrapt import wrap as _wrap
 from shim.exceptions import RouteError
 from shim.types import TranscriptionResponse
 
@@ -40,11 +42,6 @@ __all__ = ["AsyncGatewayStream", "GatewayStream", "PatchHandle", "patch_openai",
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-Wrapper = Callable[[Callable[..., Any], Any, tuple[Any, ...], dict[str, Any]], Any]
-
-# wrapt ships no type information: these two are the only calls into it, typed here once.
-_wrap: Callable[[object, str, Wrapper], object] = wrapt.wrap_function_wrapper  # pyright: ignore[reportUnknownMemberType]
-_unwrap: Callable[..., object] = wrapt.unwrap_object  # pyright: ignore[reportUnknownMemberType]
 
 # openai's `with_raw_response` / `with_streaming_response` mark their calls with this header (a constant in a
 # private openai module, so spelled out here): they expect an HTTP response object the shim does not return.

@@ -287,6 +287,14 @@ def test_methods_that_cannot_be_routed_refuse_rather_than_send_to_openai(
     assert openai_server.requests == gateway.requests == []
 
 
+def _wrapper_chain(wrapper: object) -> list[object]:
+    """`wrapper`, what it wraps, and so on down to the function: `wrapt.wrapper_chain`, which wrapt < 2.4 lacks."""
+    chain = [wrapper]
+    while isinstance(chain[-1], getattr(wrapt, "BaseObjectProxy", wrapt.ObjectProxy)):
+        chain.append(chain[-1].__wrapped__)
+    return chain
+
+
 def test_a_second_patch_does_nothing(client: openai.OpenAI, gateway: FakeProxy) -> None:
     from openai.resources.chat.completions import Completions
 
@@ -297,7 +305,7 @@ def test_a_second_patch_does_nothing(client: openai.OpenAI, gateway: FakeProxy) 
     assert (first.applied, second.applied) == (True, False)
     assert vars(Completions)["create"] is wrapper
     assert wrapper.__wrapped__ is original  # one wrapper, straight over the original
-    assert len([w for w in wrapt.wrapper_chain(wrapper) if isinstance(w, wrapt.FunctionWrapper)]) == 1
+    assert len([w for w in _wrapper_chain(wrapper) if isinstance(w, wrapt.FunctionWrapper)]) == 1
     assert second.patched == first.patched
     assert "chat.completions.create" in first.patched
     assert first.missing == ()
@@ -366,7 +374,7 @@ def test_threads_patching_concurrently_patch_once(client: openai.OpenAI, gateway
     for thread in threads:
         thread.join()
     assert sum(h.applied for h in handles) == 1
-    chain = list(wrapt.wrapper_chain(vars(Completions)["create"]))
+    chain = list(_wrapper_chain(vars(Completions)["create"]))
     assert [isinstance(w, wrapt.FunctionWrapper) for w in chain[:2]] == [True, False]  # wrapped exactly once
     assert chain[1] is original
     answers: list[str | None] = []
