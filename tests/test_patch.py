@@ -469,3 +469,30 @@ def test_the_example_runs(tmp_path: Path) -> None:
     result = _run([str(example)], {}, tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.count("echo: Hello, how are you?") == 3
+
+
+def test_unpatch_beneath_another_librarys_wrapper_removes_only_ours(
+    client: openai.OpenAI, openai_server: FakeProxy, gateway: FakeProxy
+) -> None:
+    from openai.resources.chat.completions import Completions
+
+    from shim._wrapt import unwrap
+
+    seen: list[str] = []
+
+    def theirs(wrapped: Callable[..., Any], instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        seen.append(kwargs["model"])  # an instrumentation that patched the same method after shim
+        return wrapped(*args, **kwargs)
+
+    original = vars(Completions)["create"]
+    shim.patch_openai()
+    handle = wrapt.wrap_function_wrapper(Completions, "create", theirs)
+    try:
+        shim.unpatch_openai()
+        client.chat.completions.create(model="litellm_proxy/m", messages=HI)
+        assert seen == ["litellm_proxy/m"]  # theirs still runs
+        assert (len(gateway.requests), len(openai_server.requests)) == (0, 1)  # ours is gone: not routed
+        assert [id(w) for w in _wrapper_chain(vars(Completions)["create"])] == [id(handle), id(original)]
+    finally:
+        unwrap(Completions, "create", handle)
+    assert vars(Completions)["create"] is original
