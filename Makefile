@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo examples test lint typecheck pytest install install-test clean bench soak reliability-report
+.PHONY: demo examples test test-matrix lint typecheck pytest install install-test clean bench soak reliability-report
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,30 @@ pytest: install-test
 
 test: lint typecheck pytest
 
+# The suite against the other ends of the supported range (`make test` covers the newest openai, 3.x, in .venv):
+# the oldest supported openai (with the oldest supported wrapt) and the newest 2.x, each in its own venv built
+# from the registry. The LiteLLM proxy tests use .venv's proxy (SHIM_TEST_LITELLM), so they run here too; the
+# tests that import LiteLLM's SDK in-process skip. About 4 min per venv on 2 shared cores.
+MATRIX := oldest 2.x
+MATRIX_PINS_oldest := 'openai==1.99.2' 'wrapt==1.14.1'
+MATRIX_PINS_2.x := 'openai>=2,<3'
+
+.venv-openai-%/.installed: pyproject.toml
+	rm -rf $(@D)
+	$(PYTHON) -m venv $(@D)
+	$(@D)/bin/python -m pip install -q --upgrade pip
+	$(@D)/bin/python -m pip install -q -e '.[test]' $(MATRIX_PINS_$*)
+	touch $@
+
+test-matrix: install-test $(foreach name,$(MATRIX),.venv-openai-$(name)/.installed)
+	@for name in $(MATRIX); do \
+		venv=.venv-openai-$$name; started=$$(date +%s); \
+		version=$$($$venv/bin/python -c 'import openai, shim._http as h; print(openai.__version__, h.NAME)'); \
+		echo "== openai $$version ($$venv)"; \
+		SHIM_TEST_LITELLM=$(CURDIR)/$(BIN)/litellm $$venv/bin/python -m pytest -q || exit 1; \
+		echo "== openai $$version: passed in $$(( $$(date +%s) - started )) s"; \
+	done
+
 # The reliability suite runs in `make test`; these rerun it alone and rewrite RELIABILITY.md from its figures.
 reliability-report: install-test
 	$(BIN)/python -m tests.reliability.report
@@ -53,4 +77,4 @@ bench: install
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV)
+	rm -rf $(VENV) .venv-openai-*
