@@ -45,7 +45,7 @@ test: lint typecheck pytest
 # from the registry. The LiteLLM proxy tests use .venv's proxy (SHIM_TEST_LITELLM), so they run here too; the
 # tests that import LiteLLM's SDK in-process skip. About 4 min per venv on 2 shared cores.
 MATRIX := oldest 2.x
-MATRIX_PINS_oldest := 'openai==1.99.2' 'wrapt==1.14.1'
+MATRIX_PINS_oldest := 'openai==1.99.3' 'wrapt==1.14.1'
 MATRIX_PINS_2.x := 'openai>=2,<3'
 
 .venv-openai-%/.installed: pyproject.toml

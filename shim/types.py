@@ -27,12 +27,18 @@ from openai.types.chat import ChatCompletion, ChatCompletionChunk, ChatCompletio
 from openai.types.chat.chat_completion import Choice
 from openai.types.chat.chat_completion_chunk import Choice as ChunkChoice
 from openai.types.chat.chat_completion_chunk import ChoiceDelta, ChoiceDeltaToolCall, ChoiceDeltaToolCallFunction
-from openai.types.chat.chat_completion_message_function_tool_call import ChatCompletionMessageFunctionToolCall
-from openai.types.chat.chat_completion_message_function_tool_call import Function as _OpenAIFunction
 from openai.types.create_embedding_response import Usage as _EmbeddingUsage
 from openai.types.responses import Response
 from openai.types.responses import ResponseUsage as _OpenAIResponseUsage
 from pydantic import PrivateAttr
+
+try:
+    from openai.types.chat.chat_completion_message_function_tool_call import ChatCompletionMessageFunctionToolCall
+    from openai.types.chat.chat_completion_message_function_tool_call import Function as _OpenAIFunction
+except ImportError as error:  # openai < 1.99.2, installed despite shim's requirement (pip --no-deps, a lockfile)
+    raise ImportError(
+        f"shim needs openai>=1.99.3, not {openai.__version__}: pip install 'openai>=1.99.3,<4'"
+    ) from error
 
 __all__ = [
     "BinaryResponse",
