@@ -196,8 +196,14 @@ def machine_info() -> str:
     return "\n".join(f"- {name}: {value}" for name, value in facts.items())
 
 
+# A hand-kept section of BENCHMARKS.md (figures from runs on other openai versions) that --write carries over.
+KEPT_SECTION = "## Other openai versions"
+
+
 def write_benchmarks(path: Path, report: Report) -> None:
     """Write BENCHMARKS.md: machine facts, then the tables; bench/README.md explains the method."""
+    old = path.read_text() if path.exists() else ""
+    kept = old[old.index(KEPT_SECTION) :] if KEPT_SECTION in old else ""
     text = [
         "# Benchmarks",
         "",
@@ -211,4 +217,4 @@ def write_benchmarks(path: Path, report: Report) -> None:
         "",
         report.markdown(),
     ]
-    path.write_text("\n".join(text))
+    path.write_text("\n".join(text) + ("\n\n" + kept if kept else ""))
