@@ -13,7 +13,22 @@ from typing import TYPE_CHECKING
 
 import openai
 
-__all__ = ["NAME", "AsyncClient", "Client", "Response", "TimeoutException", "TransportError", "version"]
+__all__ = [
+    "NAME",
+    "URL",
+    "AsyncBaseTransport",
+    "AsyncClient",
+    "AsyncHTTPTransport",
+    "BaseTransport",
+    "Client",
+    "HTTPTransport",
+    "ReadTimeout",
+    "Request",
+    "Response",
+    "TimeoutException",
+    "TransportError",
+    "version",
+]
 
 _LIBRARIES = ("httpx2", "httpx")
 
@@ -30,14 +45,23 @@ def _library() -> str:
 NAME = _library()
 
 if TYPE_CHECKING:
-    from httpx2 import AsyncClient, Client, Response, TimeoutException, TransportError
+    from httpx2 import (
+        URL,
+        AsyncBaseTransport,
+        AsyncClient,
+        AsyncHTTPTransport,
+        BaseTransport,
+        Client,
+        HTTPTransport,
+        ReadTimeout,
+        Request,
+        Response,
+        TimeoutException,
+        TransportError,
+    )
 else:
     _module = importlib.import_module(NAME)
-    AsyncClient = _module.AsyncClient
-    Client = _module.Client
-    Response = _module.Response
-    TimeoutException = _module.TimeoutException
-    TransportError = _module.TransportError
+    globals().update({name: getattr(_module, name) for name in __all__ if name not in ("NAME", "version")})
 
 
 def version() -> str:
