@@ -244,6 +244,12 @@ def _import_tops(tops: Mapping[str, list[tuple[str, int]]]) -> str:
     return "\n".join(out)
 
 
+def _http_library() -> str:
+    from shim import _http
+
+    return f"{_http.NAME} {_http.version()}"
+
+
 def _version(distribution: str) -> str:
     try:
         return importlib.metadata.version(distribution)
@@ -270,17 +276,22 @@ def machine_info() -> str:
         "OS": platform.platform(),
         "Python": f"{platform.python_implementation()} {platform.python_version()}",
         "openai": _version("openai"),
-        "httpx2": _version("httpx2"),
-        "httpx": _version("httpx"),
+        "HTTP (openai's)": _http_library(),
         "litellm": _version("litellm"),
         "shim": _version("shim"),
     }
     return "\n".join(f"- {name}: {value}" for name, value in facts.items())
 
 
+# A hand-kept section of BENCHMARKS.md (figures from runs on other openai versions) that --write carries over.
+KEPT_SECTION = "## Other openai versions"
+
+
 def write_benchmarks(path: Path, report: Report, *, picture: bool = False) -> None:
     """Write BENCHMARKS.md: machine facts, the picture (BENCHMARKS.png, when drawn), then the tables;
     bench/README.md explains the method."""
+    old = path.read_text() if path.exists() else ""
+    kept = old[old.index(KEPT_SECTION) :] if KEPT_SECTION in old else ""
     text = [
         "# Benchmarks",
         "",
@@ -295,4 +306,4 @@ def write_benchmarks(path: Path, report: Report, *, picture: bool = False) -> No
         *(["![Client CPU per sync chat call as the conversation grows](BENCHMARKS.png)", ""] if picture else []),
         report.markdown(),
     ]
-    path.write_text("\n".join(text))
+    path.write_text("\n".join(text) + ("\n\n" + kept if kept else ""))

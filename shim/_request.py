@@ -15,10 +15,9 @@ from dataclasses import dataclass, field
 from time import monotonic, perf_counter
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
-import httpx2
 import openai
 
-from shim import _observe, _transport
+from shim import _http, _observe, _transport
 from shim._bounds import DEFAULT_MAX_RESPONSE_BYTES, Bounds, bounded
 from shim._callbacks import per_call
 from shim._clients import ClientCache, auth_headers
@@ -217,14 +216,14 @@ async def _arun(
     return AsyncCustomStreamWrapper(call.spec.chunks, call.route, response, _ms_since(started), watcher)
 
 
-def _send(call: Call[Any, Any]) -> httpx2.Response:
+def _send(call: Call[Any, Any]) -> _http.Response:
     """Send through the cached sync client; the SDK retries, we translate its errors."""
     client = _transport.sync_client(CACHE, call.route.base_url, *_tls(call))
     with translating(call.route), bounded(_bounds(call)):
         return _issue(client, call)
 
 
-async def _asend(call: Call[Any, Any]) -> httpx2.Response:
+async def _asend(call: Call[Any, Any]) -> _http.Response:
     """Send through the running loop's cached async client."""
     client = _transport.async_client(CACHE, call.route.base_url, *_tls(call))
     with translating(call.route), bounded(_bounds(call)):
@@ -242,11 +241,11 @@ def _issue(client: openai.OpenAI | openai.AsyncOpenAI, call: Call[Any, Any]) -> 
     options = _with_key(call)
     path = call.path
     if call.spec.method == "get":
-        return client.get(path, cast_to=httpx2.Response, options=options, stream=call.stream)
+        return client.get(path, cast_to=_http.Response, options=options, stream=call.stream)
     if call.spec.method == "delete":
-        return client.delete(path, cast_to=httpx2.Response, options=options)
+        return client.delete(path, cast_to=_http.Response, options=options)
     files = list(call.files) or None
-    return client.post(path, cast_to=httpx2.Response, body=call.body, files=files, options=options, stream=call.stream)
+    return client.post(path, cast_to=_http.Response, body=call.body, files=files, options=options, stream=call.stream)
 
 
 def _with_key(call: Call[Any, Any]) -> openai.RequestOptions:
@@ -306,7 +305,7 @@ def _max_response_bytes(value: object) -> int | None:
 
 
 def _headers(value: object) -> dict[str, str]:
-    # Checked here, before I/O: a CR/LF would inject a header, and httpx2 would fail late (and be retried).
+    # Checked here, before I/O: a CR/LF would inject a header, and the HTTP library would fail late (and be retried).
     headers = _mapping("extra_headers", value)
     for name, header in headers.items():
         if not name or not set(name) <= _TOKEN:
