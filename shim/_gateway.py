@@ -27,8 +27,8 @@ from shim._transport import pool_verify, resolve_verify
 
 __all__ = ["AsyncOpenAI", "OpenAI", "gateway_route", "strip_prefix"]
 
-# `models.retrieve("litellm_proxy/x")` puts the model in the path, percent-encoded.
-_MODEL_PATH = "/models/" + PREFIX.replace("/", "%2F")
+# `models.retrieve("litellm_proxy/x")` puts the model in the path: percent-encoded by openai 3.x, as is by 1.x.
+_MODEL_PATHS = ("/models/" + PREFIX.replace("/", "%2F"), "/models/" + PREFIX)
 
 
 def strip_prefix(model: object) -> object:
@@ -53,8 +53,9 @@ def _wire_options(options: Any) -> Any:
         fields: Mapping[str, Any] = body  # pyright: ignore[reportUnknownVariableType]
         options.json_data = {**fields, "model": strip_prefix(fields["model"])}
     url = options.url
-    if isinstance(url, str) and url.startswith(_MODEL_PATH):
-        options.url = "/models/" + url[len(_MODEL_PATH) :]
+    for prefixed in _MODEL_PATHS:
+        if isinstance(url, str) and url.startswith(prefixed):
+            options.url = "/models/" + url[len(prefixed) :]
     return options
 
 
