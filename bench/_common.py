@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import importlib
-import importlib.metadata
 import json
 import os
 import random
@@ -139,15 +138,12 @@ def embedding_inputs(count: int) -> list[str]:
 
 def http_library() -> ModuleType:
     """The HTTP client library the installed openai is built on: httpx2 from openai 3.x on, httpx before."""
+    from shim import _http
+
     try:
-        major = int(importlib.metadata.version("openai").split(".")[0])
-    except (importlib.metadata.PackageNotFoundError, ValueError):
-        major = 3
-    name = "httpx2" if major >= 3 else "httpx"
-    try:
-        return importlib.import_module(name)
+        return importlib.import_module(_http.NAME)
     except ImportError as exc:
-        raise Skip(f"`import {name}` failed: {exc}") from exc
+        raise Skip(f"`import {_http.NAME}` failed: {exc}") from exc
 
 
 def _floor_options(url: str) -> dict[str, Any]:

@@ -245,6 +245,12 @@ def _import_tops(tops: Mapping[str, list[tuple[str, int]]]) -> str:
     return "\n".join(out)
 
 
+def _http_library() -> str:
+    from shim import _http
+
+    return f"{_http.NAME} {_http.version()}"
+
+
 def _version(distribution: str) -> str:
     try:
         return importlib.metadata.version(distribution)
@@ -271,8 +277,7 @@ def machine_info() -> str:
         "OS": platform.platform(),
         "Python": f"{platform.python_implementation()} {platform.python_version()}",
         "openai": _version("openai"),
-        "httpx2": _version("httpx2"),
-        "httpx": _version("httpx"),
+        "HTTP (openai's)": _http_library(),
         "litellm": _version("litellm"),
         "shim": _version("shim"),
     }
@@ -304,7 +309,8 @@ _KEPT = re.compile(r"<!-- section (?P<name>[\w-]+) -->\n.*?<!-- /section -->\n",
 
 
 def kept_sections(path: Path) -> list[str]:
-    """The sections other runs wrote into BENCHMARKS.md (`python -m bench.observability --write`), kept as they are."""
+    """The sections other runs wrote into BENCHMARKS.md (`python -m bench.observability --write`, the figures on
+    other openai versions), kept as they are."""
     old = path.read_text() if path.exists() else ""
     return ["", *(match.group(0) for match in _KEPT.finditer(old))]
 

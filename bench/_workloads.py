@@ -220,12 +220,13 @@ def embedding_unit(contender: str, url: str) -> Unit:
 def rerank_unit(contender: str, url: str) -> Unit:
     """A rerank call; raw openai has no rerank, so it posts and decodes JSON itself."""
     if contender == "openai":
-        import httpx2
         from openai import OpenAI
+
+        from shim import _http
 
         client = OpenAI(base_url=url + "/v1", api_key=KEY)
         body = {"model": MODEL, "query": QUERY, "documents": DOCUMENTS}
-        return one(lambda: client.post("/rerank", cast_to=httpx2.Response, body=body).json()["results"])
+        return one(lambda: client.post("/rerank", cast_to=_http.Response, body=body).json()["results"])
     lib = load(contender)
     return one(
         lambda: lib.rerank(model=PROXY_MODEL, query=QUERY, documents=DOCUMENTS, api_base=url, api_key=KEY).results

@@ -278,9 +278,9 @@ callbacks: list[Any] = []
 ssl_verify: bool | str = True
 """TLS verification for every call that passes no `ssl_verify=`: False, or a CA bundle path (SSL_VERIFY beats it)."""
 client_session: Any = None
-"""An `httpx2.Client` (e.g. `openai.DefaultHttpxClient(...)`) that sync calls send through: mTLS, proxies, pools."""
+"""An httpx2 (openai 3.x) or httpx `Client`, e.g. `openai.DefaultHttpxClient(...)`, for sync calls: mTLS, proxies."""
 aclient_session: Any = None
-"""An `httpx2.AsyncClient` that async calls send through."""
+"""The same for async calls: an `AsyncClient` of the library openai uses (`openai.DefaultAsyncHttpxClient(...)`)."""
 set_verbose: bool = False
 """Log each request at debug level on the `shim` logger, keys masked (as `_turn_on_debug()`, LITELLM_LOG=DEBUG)."""
 

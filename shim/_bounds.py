@@ -11,7 +11,10 @@
 
 The sender sets a call's bounds in a context variable around the SDK call; the transport reads them on each
 attempt, so calls that did not set any (the SDK's own, through `patch_openai`) pass through untouched. Errors
-raised here are openai errors, which the SDK passes on without retrying.
+raised here are openai errors, meant to reach the caller as they are, with no retry. openai 3.x and late 2.x pass
+an openai error from a transport on; earlier releases retry any exception a transport raises and then wrap it in
+`APIConnectionError`. So the transport sends them past the SDK inside `_Escape`, a `BaseException` (which no
+release catches), and `bounded()` raises the error it carries: the same behaviour on every supported release.
 """
 
 from __future__ import annotations
@@ -23,8 +26,9 @@ from collections.abc import Generator
 from contextvars import ContextVar
 from dataclasses import dataclass
 
-import httpx2
+import openai
 
+from shim import _http
 from shim import exceptions as exc
 
 DEFAULT_MAX_RESPONSE_BYTES = 128 * 1024 * 1024
@@ -54,24 +58,46 @@ def bounded(bounds: Bounds) -> Generator[None]:
     token = _BOUNDS.set(bounds)
     try:
         yield
+    except _Escape as escape:
+        raise escape.error from escape.error.__cause__
     finally:
         _BOUNDS.reset(token)
 
 
-class BoundedTransport(httpx2.BaseTransport):
+class _Escape(BaseException):
+    """An openai error raised in the transport, on its way past the SDK's retry loop to `bounded()`."""
+
+    def __init__(self, error: openai.OpenAIError) -> None:
+        super().__init__(error)
+        self.error = error
+
+
+@contextlib.contextmanager
+def _escaping() -> Generator[None]:
+    try:
+        yield
+    except openai.OpenAIError as error:
+        raise _Escape(error) from error
+
+
+class BoundedTransport(_http.BaseTransport):
     """A sync transport that applies the current call's bounds around another transport."""
 
-    def __init__(self, inner: httpx2.BaseTransport) -> None:
+    def __init__(self, inner: _http.BaseTransport) -> None:
         self._inner = inner
 
-    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+    def handle_request(self, request: _http.Request) -> _http.Response:
         bounds = _BOUNDS.get()
         if bounds is None:
             return self._inner.handle_request(request)
+        with _escaping():
+            return self._bounded(request, bounds)
+
+    def _bounded(self, request: _http.Request, bounds: Bounds) -> _http.Response:
         attempt = _Attempt(request, bounds)
         try:
             response = self._inner.handle_request(request)
-        except httpx2.TransportError as error:
+        except _http.TransportError as error:
             attempt.give_up_unless_a_retry_fits(error)
             raise
         if not (bounds.read_whole and attempt.checks_body(response)):
@@ -87,20 +113,24 @@ class BoundedTransport(httpx2.BaseTransport):
         self._inner.close()
 
 
-class AsyncBoundedTransport(httpx2.AsyncBaseTransport):
+class AsyncBoundedTransport(_http.AsyncBaseTransport):
     """The async `BoundedTransport`."""
 
-    def __init__(self, inner: httpx2.AsyncBaseTransport) -> None:
+    def __init__(self, inner: _http.AsyncBaseTransport) -> None:
         self._inner = inner
 
-    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+    async def handle_async_request(self, request: _http.Request) -> _http.Response:
         bounds = _BOUNDS.get()
         if bounds is None:
             return await self._inner.handle_async_request(request)
+        with _escaping():
+            return await self._bounded(request, bounds)
+
+    async def _bounded(self, request: _http.Request, bounds: Bounds) -> _http.Response:
         attempt = _Attempt(request, bounds)
         try:
             response = await self._inner.handle_async_request(request)
-        except httpx2.TransportError as error:
+        except _http.TransportError as error:
             attempt.give_up_unless_a_retry_fits(error)
             raise
         if not (bounds.read_whole and attempt.checks_body(response)):
@@ -119,7 +149,7 @@ class AsyncBoundedTransport(httpx2.AsyncBaseTransport):
 class _Attempt:
     """One attempt under a call's bounds: its timeouts, its end, and the body read so far."""
 
-    def __init__(self, request: httpx2.Request, bounds: Bounds) -> None:
+    def __init__(self, request: _http.Request, bounds: Bounds) -> None:
         self.request = request
         self.bounds = bounds
         self.started = time.monotonic()
@@ -139,16 +169,16 @@ class _Attempt:
         deadline = self.bounds.deadline
         return None if deadline is None else deadline - time.monotonic()
 
-    def give_up_unless_a_retry_fits(self, error: httpx2.TransportError) -> None:
-        """Raise now (an openai error: the SDK passes it on) when the SDK's backoff would outlast the budget."""
+    def give_up_unless_a_retry_fits(self, error: _http.TransportError) -> None:
+        """Raise now (an openai error: not retried) when the SDK's backoff would outlast the budget."""
         left = self.left()
         if left is not None and left <= _backoff(self.request):
-            if isinstance(error, httpx2.TimeoutException):
+            if isinstance(error, _http.TimeoutException):
                 raise exc.Timeout(request=self.request) from error
             message = f"Connection to the gateway broke: {type(error).__name__}"
             raise exc.APIConnectionError(message=message, request=self.request) from error
 
-    def checks_body(self, response: httpx2.Response) -> bool:
+    def checks_body(self, response: _http.Response) -> bool:
         """Whether to read this answer's body here; first tells the SDK not to retry what cannot end in time."""
         left = self.left()
         if left is not None and response.status_code in _RETRYABLE:
@@ -170,13 +200,13 @@ class _Attempt:
         if self.bounds.deadline is not None and now > self.bounds.deadline:
             raise exc.Timeout(request=self.request)
         if self.ends is not None and now > self.ends:
-            raise httpx2.ReadTimeout("the answer did not arrive within the timeout", request=self.request)
+            raise _http.ReadTimeout("the answer did not arrive within the timeout", request=self.request)
         self.chunks.append(chunk)
 
-    def whole(self, response: httpx2.Response) -> httpx2.Response:
+    def whole(self, response: _http.Response) -> _http.Response:
         """The answer with its body read and decoded (so its encoding headers no longer apply)."""
         headers = [(name, value) for name, value in response.headers.multi_items() if name not in _DROPPED_HEADERS]
-        return httpx2.Response(
+        return _http.Response(
             response.status_code,
             headers=headers,
             content=b"".join(self.chunks),
@@ -185,7 +215,7 @@ class _Attempt:
         )
 
 
-def _backoff(request: httpx2.Request) -> float:
+def _backoff(request: _http.Request) -> float:
     """The longest the SDK waits before its next retry when the server names no wait."""
     try:
         retries_taken = int(request.headers.get("x-stainless-retry-count", "0"))
@@ -194,7 +224,7 @@ def _backoff(request: httpx2.Request) -> float:
     return min(_BACKOFF_START * 2.0 ** min(retries_taken, 30), _BACKOFF_MAX)
 
 
-def _retry_after(response: httpx2.Response) -> float | None:
+def _retry_after(response: _http.Response) -> float | None:
     for header, divisor in (("retry-after-ms", 1000), ("retry-after", 1)):
         try:
             value = float(response.headers.get(header, "")) / divisor

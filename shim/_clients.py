@@ -35,9 +35,9 @@ from collections import OrderedDict
 from collections.abc import AsyncGenerator, Callable, Mapping
 from typing import Any, Generic, Literal, TypeVar, cast
 
-import httpx2
 import openai
 
+from shim import _http
 from shim._bounds import AsyncBoundedTransport, BoundedTransport
 from shim._errors import mask
 from shim._observe import async_event_hooks, event_hooks
@@ -142,7 +142,7 @@ class _LoopGateways(_Gateways[openai.AsyncOpenAI]):
 
     def __init__(self, loop: asyncio.AbstractEventLoop, maxsize: Callable[[], int]) -> None:
         # Every pool made for this loop, so that the loop's end closes those still held after being dropped.
-        self.pools: weakref.WeakSet[httpx2.AsyncClient] = weakref.WeakSet()
+        self.pools: weakref.WeakSet[_http.AsyncClient] = weakref.WeakSet()
         super().__init__(functools.partial(_async_client, loop=loop, pools=self.pools), maxsize)
         self.closer: AsyncGenerator[None] | None = None
         self.on_shutdown: Literal["close", "drop", "closed-loop"] = "close"
@@ -162,7 +162,7 @@ class _LoopGateways(_Gateways[openai.AsyncOpenAI]):
 @functools.lru_cache(maxsize=4)
 def _ssl_context(cert_file: str | None, cert_dir: str | None) -> ssl.SSLContext:
     # ~75 ms and most of a pool's ~0.8 MB; one per process (per CA setting) makes a new gateway cost ~1 ms.
-    return httpx2.create_ssl_context()
+    return _http.create_ssl_context()
 
 
 def _tls(verify: bool | str = True) -> ssl.SSLContext | bool:
@@ -184,7 +184,7 @@ def _sync_client(key: GatewayKey) -> openai.OpenAI:
     # A gateway has no business redirecting a prompt elsewhere: a 3xx is an error, not a silent re-send. The
     # bounded transport applies a call's time and size bounds (shim/_bounds.py); the event hooks show each
     # attempt (retries included) to an observed call's span, else they cost one ContextVar read.
-    inner = httpx2.HTTPTransport(verify=_tls(verify), limits=openai.DEFAULT_CONNECTION_LIMITS)
+    inner = _http.HTTPTransport(verify=_tls(verify), limits=openai.DEFAULT_CONNECTION_LIMITS)
     pool = openai.DefaultHttpxClient(
         follow_redirects=False, transport=BoundedTransport(inner), event_hooks=event_hooks()
     )
@@ -194,10 +194,10 @@ def _sync_client(key: GatewayKey) -> openai.OpenAI:
 
 
 def _async_client(
-    key: GatewayKey, *, loop: asyncio.AbstractEventLoop, pools: weakref.WeakSet[httpx2.AsyncClient]
+    key: GatewayKey, *, loop: asyncio.AbstractEventLoop, pools: weakref.WeakSet[_http.AsyncClient]
 ) -> openai.AsyncOpenAI:
     base_url, verify = key
-    inner = httpx2.AsyncHTTPTransport(verify=_tls(verify), limits=openai.DEFAULT_CONNECTION_LIMITS)
+    inner = _http.AsyncHTTPTransport(verify=_tls(verify), limits=openai.DEFAULT_CONNECTION_LIMITS)
     pool = openai.DefaultAsyncHttpxClient(
         follow_redirects=False, transport=AsyncBoundedTransport(inner), event_hooks=async_event_hooks()
     )
@@ -220,7 +220,7 @@ async def _closing_done() -> None:
         await asyncio.gather(*closing, return_exceptions=True)
 
 
-def _close_soon(pool: httpx2.AsyncClient, loop: asyncio.AbstractEventLoop) -> None:
+def _close_soon(pool: _http.AsyncClient, loop: asyncio.AbstractEventLoop) -> None:
     """Close a dropped async client's pool on its loop (finalizers may run on any thread, outside any loop)."""
     if pool.is_closed or loop.is_closed():
         return  # a closed loop runs nothing: the sockets close when collected
@@ -294,7 +294,7 @@ class ClientCache:
             if not isinstance(given, openai.OpenAI):
                 raise TypeError("client= is an AsyncOpenAI: pass an openai.OpenAI to a sync call")
             return given
-        session: httpx2.Client | None = getattr(sys.modules["shim"], "client_session", None)
+        session: _http.Client | None = getattr(sys.modules["shim"], "client_session", None)
         if session is not None:
             return _session_client(openai.OpenAI, base_url, session)
         return self.sync_client(base_url, pool_verify(base_url, verify))
@@ -305,7 +305,7 @@ class ClientCache:
             if not isinstance(given, openai.AsyncOpenAI):
                 raise TypeError("client= is a sync OpenAI: pass an openai.AsyncOpenAI to an async call")
             return given
-        session: httpx2.AsyncClient | None = getattr(sys.modules["shim"], "aclient_session", None)
+        session: _http.AsyncClient | None = getattr(sys.modules["shim"], "aclient_session", None)
         if session is not None:
             return _session_client(openai.AsyncOpenAI, base_url, session)
         return self.async_client(base_url, pool_verify(base_url, verify))

@@ -9,9 +9,9 @@ from contextlib import contextmanager
 from typing import Any, NoReturn, cast
 from urllib.parse import urlsplit
 
-import httpx2
 import openai
 
+from shim import _http
 from shim import exceptions as exc
 from shim._router import Route
 
@@ -42,7 +42,7 @@ def translating(route: Route) -> Generator[None]:
     """Re-raise what the block raises as a shim exception (`raise ... from`), the key scrubbed from the whole chain.
 
     Shim's own exceptions pass, and so do `TypeError`/`ValueError` (bad arguments, e.g. a body that is not JSON);
-    anything else (openai, httpx2, h11, a bug below us) becomes a shim exception, its cause kept for debugging.
+    anything else (openai, httpx2 or httpx, h11, a bug below us) becomes a shim exception, its cause kept for debugging.
     """
     try:
         yield
@@ -57,23 +57,23 @@ def translating(route: Route) -> Generator[None]:
 
 def _translate(error: Exception, route: Route) -> Exception:
     if isinstance(error, openai.APIStatusError):
-        return status_error(error.response, error.body, route, error.message)
-    if isinstance(error, (openai.APITimeoutError, httpx2.TimeoutException)):
+        return status_error(error.response, error.body, route, _sdk_message(error))
+    if isinstance(error, (openai.APITimeoutError, _http.TimeoutException)):
         return _tag(exc.Timeout(request=_request_of(error)), route)
     if isinstance(error, openai.APIConnectionError):
         return _tag(exc.APIConnectionError(message=error.message, request=error.request), route)
     if isinstance(error, openai.APIResponseValidationError):
         return _tag(exc.APIResponseValidationError(error.response, error.body, message=error.message), route)
-    if isinstance(error, httpx2.TransportError):
+    if isinstance(error, _http.TransportError):
         message = f"Connection to the gateway broke: {type(error).__name__}"
-    else:  # a decoding error, a protocol error from below httpx2, a closed client: the exchange failed
+    else:  # a decoding error, a protocol error from below the HTTP library, a closed client: the exchange failed
         message = f"The exchange with the gateway failed: {type(error).__module__}.{type(error).__name__}: {error}"
     return _tag(exc.APIConnectionError(message=_scrub(message, route), request=_request_of(error)), route)
 
 
-def _request_of(error: Exception) -> httpx2.Request:
+def _request_of(error: Exception) -> _http.Request:
     request = getattr(error, "_request", None) or getattr(error, "request", None)
-    return request if isinstance(request, httpx2.Request) else httpx2.Request("POST", "http://gateway.invalid")
+    return request if isinstance(request, _http.Request) else _http.Request("POST", "http://gateway.invalid")
 
 
 def _scrub_chain(error: BaseException, route: Route) -> None:
@@ -92,7 +92,7 @@ def _scrub_chain(error: BaseException, route: Route) -> None:
         current = current.__cause__ or current.__context__
 
 
-def status_error(response: httpx2.Response, body: object, route: Route, message: str | None = None) -> openai.APIError:
+def status_error(response: _http.Response, body: object, route: Route, message: str | None = None) -> openai.APIError:
     """The shim exception for an error answer (a 4xx/5xx, or an error object in a 200 body or stream)."""
     if 300 <= response.status_code < 400:
         return redirect_error(response, route)
@@ -107,7 +107,7 @@ def status_error(response: httpx2.Response, body: object, route: Route, message:
     return _tag(error, route)
 
 
-def redirect_error(response: httpx2.Response, route: Route) -> openai.APIError:
+def redirect_error(response: _http.Response, route: Route) -> openai.APIError:
     """A 3xx: never followed (the key would go where the gateway says), so say which base URL to configure."""
     location = response.headers.get("location", "")
     target = str(response.request.url.join(location)) if location else ""
@@ -122,7 +122,7 @@ def redirect_error(response: httpx2.Response, route: Route) -> openai.APIError:
     return _tag(error, route)
 
 
-def _new_base(response: httpx2.Response, target: str, route: Route) -> str:
+def _new_base(response: _http.Response, target: str, route: Route) -> str:
     """The base URL under which the redirected request has the same endpoint path (else the target's origin)."""
     parts = urlsplit(target)
     path = response.request.url.path
@@ -133,7 +133,7 @@ def _new_base(response: httpx2.Response, target: str, route: Route) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-def invalid_body(response: httpx2.Response, body: object, route: Route, problem: str) -> openai.APIError:
+def invalid_body(response: _http.Response, body: object, route: Route, problem: str) -> openai.APIError:
     """The shim exception for a 200 answer whose body is not what the endpoint returns."""
     path = response.request.url.path
     message = f"The gateway's answer to {path} is not valid: {problem}"
@@ -148,7 +148,7 @@ def json_object(value: object) -> dict[str, Any] | None:
     return cast("dict[str, Any]", value) if isinstance(value, dict) else None
 
 
-def raise_for_error_object(response: httpx2.Response, data: object, route: Route) -> None:
+def raise_for_error_object(response: _http.Response, data: object, route: Route) -> None:
     """Gateways sometimes answer 200 with `{"error": ...}` (in a body or a stream event): an error, never a result."""
     body = json_object(data)
     if body is not None and body.get("error"):
@@ -160,6 +160,16 @@ def reraise(error: BaseException, route: Route) -> NoReturn:
     with translating(route):
         raise error
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _sdk_message(error: openai.APIStatusError) -> str:
+    """openai 3.x's message for an error answer: the status and the body's own message. openai 1.x and 2.x put the
+    whole body in it (a megabyte of HTML as well), so it is rebuilt here the same way for every release."""
+    body = json_object(error.body)
+    detail = json_object(body.get("error", body)) if body is not None else None
+    message = detail.get("message") if detail is not None else None
+    status = error.response.status_code
+    return f"Error code: {status} - {message}" if isinstance(message, str) and message else f"Error code: {status}"
 
 
 def _tag(error: Any, route: Route) -> Any:

@@ -12,21 +12,22 @@ not a pool, so closing one leaves the pool to the cache (`shim.close()` / `await
 from __future__ import annotations
 
 import asyncio
+import functools
+import inspect
 import os
 from collections.abc import Mapping
 from typing import Any
 
-import httpx2
 import openai
 
-from shim import _observe, _observe_sdk
+from shim import _http, _observe, _observe_sdk
 from shim._clients import auth_headers, isolation_headers, pool_verify
 from shim._router import PREFIX, package_settings, resolve_api_key, resolve_base_url
 
 __all__ = ["AsyncOpenAI", "OpenAI", "gateway_route", "strip_prefix"]
 
-# `models.retrieve("litellm_proxy/x")` puts the model in the path, percent-encoded.
-_MODEL_PATH = "/models/" + PREFIX.replace("/", "%2F")
+# `models.retrieve("litellm_proxy/x")` puts the model in the path: percent-encoded by openai 3.x, as is by 1.x.
+_MODEL_PATHS = ("/models/" + PREFIX.replace("/", "%2F"), "/models/" + PREFIX)
 
 
 def strip_prefix(model: object) -> object:
@@ -40,7 +41,7 @@ def gateway_route(api_key: object = None, base_url: object = None) -> tuple[str,
     Raises `ConfigError` when either is missing; OpenAI's own variables are never read.
     """
     settings = package_settings()
-    base = resolve_base_url(str(base_url) if isinstance(base_url, httpx2.URL) else base_url, settings, os.environ)
+    base = resolve_base_url(str(base_url) if isinstance(base_url, _http.URL) else base_url, settings, os.environ)
     return base, resolve_api_key(api_key, settings, os.environ)
 
 
@@ -51,9 +52,21 @@ def _wire_options(options: Any) -> Any:
         fields: Mapping[str, Any] = body  # pyright: ignore[reportUnknownVariableType]
         options.json_data = {**fields, "model": strip_prefix(fields["model"])}
     url = options.url
-    if isinstance(url, str) and url.startswith(_MODEL_PATH):
-        options.url = "/models/" + url[len(_MODEL_PATH) :]
+    for prefixed in _MODEL_PATHS:
+        if isinstance(url, str) and url.startswith(prefixed):
+            options.url = "/models/" + url[len(prefixed) :]
     return options
+
+
+@functools.cache
+def _takes_admin_key(cls: type) -> bool:
+    return "admin_api_key" in inspect.signature(cls).parameters
+
+
+def _admin_key(cls: type, key: str) -> dict[str, Any]:
+    """`admin_api_key=key` for the openai releases that have an admin key (2.x on): else they would read
+    OPENAI_ADMIN_KEY and send it to the gateway. Earlier releases have none to keep away."""
+    return {"admin_api_key": key} if _takes_admin_key(cls) else {}
 
 
 def _headers(api_key: str, default_headers: Mapping[str, str] | None) -> dict[str, str]:
@@ -88,14 +101,14 @@ class OpenAI(openai.OpenAI):
         self,
         *,
         api_key: str | None = None,
-        base_url: str | httpx2.URL | None = None,
+        base_url: str | _http.URL | None = None,
         api_base: str | None = None,
         timeout: float | openai.Timeout | openai.NotGiven | None = openai.NOT_GIVEN,
         max_retries: int = openai.DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
         default_query: Mapping[str, object] | None = None,
-        http_client: httpx2.Client | None = None,
-        websocket_base_url: str | httpx2.URL | None = None,
+        http_client: _http.Client | None = None,
+        websocket_base_url: str | _http.URL | None = None,
         **openai_only: object,
     ) -> None:
         base, key = gateway_route(api_key, base_url or api_base)
@@ -103,7 +116,7 @@ class OpenAI(openai.OpenAI):
         pool = http_client or _pool(shared)
         super().__init__(
             api_key=key,
-            admin_api_key=key,  # else OPENAI_ADMIN_KEY would be read, and sent to the gateway
+            **_admin_key(openai.OpenAI, key),
             base_url=base,
             websocket_base_url=websocket_base_url,
             timeout=timeout,
@@ -155,14 +168,14 @@ class AsyncOpenAI(openai.AsyncOpenAI):
         self,
         *,
         api_key: str | None = None,
-        base_url: str | httpx2.URL | None = None,
+        base_url: str | _http.URL | None = None,
         api_base: str | None = None,
         timeout: float | openai.Timeout | openai.NotGiven | None = openai.NOT_GIVEN,
         max_retries: int = openai.DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
         default_query: Mapping[str, object] | None = None,
-        http_client: httpx2.AsyncClient | None = None,
-        websocket_base_url: str | httpx2.URL | None = None,
+        http_client: _http.AsyncClient | None = None,
+        websocket_base_url: str | _http.URL | None = None,
         **openai_only: object,
     ) -> None:
         base, key = gateway_route(api_key, base_url or api_base)
@@ -170,7 +183,7 @@ class AsyncOpenAI(openai.AsyncOpenAI):
         pool = http_client or (None if shared is None else _pool(shared))
         super().__init__(
             api_key=key,
-            admin_api_key=key,
+            **_admin_key(openai.AsyncOpenAI, key),
             base_url=base,
             websocket_base_url=websocket_base_url,
             timeout=timeout,

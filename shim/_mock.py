@@ -13,9 +13,9 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, cast
 
-import httpx2
 import openai
 
+from shim import _http
 from shim import exceptions as exc
 from shim._errors import status_error
 from shim._router import PREFIX, Route
@@ -76,18 +76,18 @@ def timeout_seconds(timeout: object) -> float:
 
 def timeout_error() -> exc.Timeout:
     """The error `mock_timeout=True` raises."""
-    return exc.Timeout(request=httpx2.Request("POST", "http://mock/"))
+    return exc.Timeout(request=_http.Request("POST", "http://mock/"))
 
 
-def response(path: str, mock: Mock, model: str, *, stream: bool) -> httpx2.Response:
+def response(path: str, mock: Mock, model: str, *, stream: bool) -> _http.Response:
     """The in-memory answer: a JSON document, or an event stream of it as chunks."""
     _raise_if_error(mock.response, model)
-    request = httpx2.Request("POST", f"http://mock/{path}")
+    request = _http.Request("POST", f"http://mock/{path}")
     data = _document(path, mock, model)
     if not stream:
-        return httpx2.Response(200, json=data, request=request)
+        return _http.Response(200, json=data, request=request)
     body = b"".join(f"data: {json.dumps(event)}\n\n".encode() for event in _events(path, data))
-    return httpx2.Response(
+    return _http.Response(
         200, content=body + b"data: [DONE]\n\n", headers={"content-type": "text/event-stream"}, request=request
     )
 
@@ -104,7 +104,7 @@ def _raise_if_error(value: object, model: str) -> None:
 
 def _raise_status(status: int, message: str) -> None:
     body = {"error": {"message": message, "type": "mock_error", "code": status}}
-    answer = httpx2.Response(status, json=body, request=httpx2.Request("POST", "http://mock/"))
+    answer = _http.Response(status, json=body, request=_http.Request("POST", "http://mock/"))
     raise status_error(answer, body, route(""), message)
 
 

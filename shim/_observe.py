@@ -17,10 +17,9 @@ from contextvars import ContextVar
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-import httpx2
 import pydantic
 
-from shim import _callbacks
+from shim import _callbacks, _http
 
 if TYPE_CHECKING:
     from shim._otel import CallSpan
@@ -77,7 +76,7 @@ class Observation:
         self.model = model
         self.base_url = base_url
         self.chunks: list[Any] = []
-        self.response: httpx2.Response | None = None  # the last answer, for the gateway's facts in its headers
+        self.response: _http.Response | None = None  # the last answer, for the gateway's facts in its headers
 
     def start(self) -> dict[str, str]:
         """Fire the input callbacks; the headers that carry the trace context to the gateway."""
@@ -85,11 +84,11 @@ class Observation:
             self.log.pre()
         return self.span.headers() if self.span is not None else {}
 
-    def attempt(self, request: httpx2.Request) -> None:
+    def attempt(self, request: _http.Request) -> None:
         if self.span is not None:
             self.span.attempt(request.headers.get("x-stainless-retry-count"))
 
-    def answered(self, response: httpx2.Response) -> None:
+    def answered(self, response: _http.Response) -> None:
         self.response = response
         if self.span is not None:
             self.span.answered(response.status_code, response.request.headers.get("x-stainless-retry-count"))
@@ -294,23 +293,23 @@ def assemble(path: str, chunks: list[Any], hidden: Callable[[], Mapping[str, Any
 # The HTTP client's event hooks: each attempt the SDK makes (its retries included) goes to the call's span.
 
 
-def _on_request(request: httpx2.Request) -> None:
+def _on_request(request: _http.Request) -> None:
     observation = _CURRENT.get()
     if observation is not None:
         observation.attempt(request)
 
 
-def _on_response(response: httpx2.Response) -> None:
+def _on_response(response: _http.Response) -> None:
     observation = _CURRENT.get()
     if observation is not None:
         observation.answered(response)
 
 
-async def _aon_request(request: httpx2.Request) -> None:
+async def _aon_request(request: _http.Request) -> None:
     _on_request(request)
 
 
-async def _aon_response(response: httpx2.Response) -> None:
+async def _aon_response(response: _http.Response) -> None:
     _on_response(response)
 
 

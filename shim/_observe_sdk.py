@@ -19,10 +19,9 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from typing import Any, Generic, TypeVar, get_args
 
-import httpx2
 import openai
 
-from shim import _observe
+from shim import _http, _observe
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -98,7 +97,7 @@ def _report(result: object) -> object:
     """What the span and the callbacks see of a result: a raw response's parsed object when its body is read."""
     http: Any = getattr(result, "http_response", None)
     parse: Any = getattr(result, "parse", None)
-    if not isinstance(http, httpx2.Response) or parse is None:
+    if not isinstance(http, _http.Response) or parse is None:
         return result
     if not http.is_stream_consumed or "json" not in http.headers.get("content-type", ""):
         return result
@@ -131,7 +130,7 @@ class _Watch:
             self.end(GeneratorExit())
 
 
-class _ClosingStream(httpx2.SyncByteStream):
+class _ClosingStream(_http.SyncByteStream):
     """A response's byte stream that tells its watch when the response is closed."""
 
     def __init__(self, inner: Any, watch: _Watch) -> None:
@@ -148,7 +147,7 @@ class _ClosingStream(httpx2.SyncByteStream):
             self.watch.closed()
 
 
-class _AsyncClosingStream(httpx2.AsyncByteStream):
+class _AsyncClosingStream(_http.AsyncByteStream):
     """`_ClosingStream` for an async response."""
 
     def __init__(self, inner: Any, watch: _Watch) -> None:

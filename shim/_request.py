@@ -7,6 +7,8 @@ stream. Sync and async share everything except the line that awaits the SDK.
 
 from __future__ import annotations
 
+import functools
+import inspect
 import json
 import os
 import sys
@@ -17,11 +19,10 @@ from datetime import datetime
 from time import monotonic, perf_counter
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
-import httpx2
 import openai
 import pydantic
 
-from shim import _observe
+from shim import _http, _observe
 from shim._bounds import DEFAULT_MAX_RESPONSE_BYTES, Bounds, bounded
 from shim._callbacks import per_call
 from shim._clients import ClientCache, auth_headers
@@ -225,14 +226,14 @@ async def _arun(
     return AsyncCustomStreamWrapper(call.spec.chunks, call.route, response, _ms_since(started), watcher)
 
 
-def _send(call: Call[Any, Any]) -> httpx2.Response:
+def _send(call: Call[Any, Any]) -> _http.Response:
     """Send through the cached sync client; the SDK retries, we translate its errors."""
     client = CACHE.for_call(call.route.base_url, *_tls(call))
     with translating(call.route), bounded(_bounds(call)):
         return _issue(client, call)
 
 
-async def _asend(call: Call[Any, Any]) -> httpx2.Response:
+async def _asend(call: Call[Any, Any]) -> _http.Response:
     """Send through the running loop's cached async client."""
     client = CACHE.async_for_call(call.route.base_url, *_tls(call))
     with translating(call.route), bounded(_bounds(call)):
@@ -251,15 +252,23 @@ def _issue(client: openai.OpenAI | openai.AsyncOpenAI, call: Call[Any, Any]) -> 
     options = _with_key(call)
     path = call.path
     if call.spec.method == "get":
-        return client.get(path, cast_to=httpx2.Response, options=options, stream=call.stream)
+        return client.get(path, cast_to=_http.Response, options=options, stream=call.stream)
     if call.spec.method == "delete":
-        return client.delete(path, cast_to=httpx2.Response, options=options)
+        return client.delete(path, cast_to=_http.Response, options=options)
     if call.files:
         files = list(call.files)
         return client.post(
-            path, cast_to=httpx2.Response, body=call.body, files=files, options=options, stream=call.stream
+            path, cast_to=_http.Response, body=call.body, files=files, options=options, stream=call.stream
         )
-    return client.post(path, cast_to=httpx2.Response, content=encode(call.body), options=options, stream=call.stream)
+    if not _posts_bytes():  # openai < 2: the SDK serializes the (already plain) JSON body itself
+        return client.post(path, cast_to=_http.Response, body=call.body, options=options, stream=call.stream)
+    return client.post(path, cast_to=_http.Response, content=encode(call.body), options=options, stream=call.stream)
+
+
+@functools.cache
+def _posts_bytes() -> bool:
+    """Whether the installed SDK's `post()` takes a ready body (`content=`)."""
+    return "content" in inspect.signature(openai.OpenAI.post).parameters
 
 
 def encode(body: Mapping[str, Any]) -> bytes:
@@ -333,7 +342,7 @@ def _max_response_bytes(value: object) -> int | None:
 
 
 def _headers(value: object) -> dict[str, str]:
-    # Checked here, before I/O: a CR/LF would inject a header, and httpx2 would fail late (and be retried).
+    # Checked here, before I/O: a CR/LF would inject a header, and the HTTP library would fail late (and be retried).
     headers = _mapping("extra_headers", value)
     for name, header in headers.items():
         if not name or not set(name) <= _TOKEN:

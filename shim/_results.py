@@ -12,9 +12,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
 
-import httpx2
 import pydantic
 
+from shim import _http
 from shim._errors import invalid_body, json_object, raise_for_error_object
 from shim._router import PREFIX, PROVIDER, Route
 from shim.types import BinaryResponse, GatewayResult, HiddenParams
@@ -24,7 +24,7 @@ ResultT_co = TypeVar("ResultT_co", covariant=True)
 
 # A shape check returns what is wrong with a body, or None.
 ShapeCheck = Callable[[Mapping[str, Any]], "str | None"]
-Decode = Callable[[httpx2.Response, Route], dict[str, Any]]
+Decode = Callable[[_http.Response, Route], dict[str, Any]]
 
 
 def no_check(_body: Mapping[str, Any]) -> str | None:
@@ -53,7 +53,7 @@ def choice_finished(event: Mapping[str, Any]) -> bool:
     return any(json_object(choice) and choice.get("finish_reason") for choice in choices)
 
 
-def decode_json(response: httpx2.Response, route: Route) -> dict[str, Any]:
+def decode_json(response: _http.Response, route: Route) -> dict[str, Any]:
     """The body as a JSON object, or a typed error that says what came instead."""
     try:
         data = json.loads(response.content)
@@ -70,7 +70,7 @@ def decode_json(response: httpx2.Response, route: Route) -> dict[str, Any]:
 class Parser(Protocol[ResultT_co]):
     """What the sender needs of an endpoint's result: the typed result of a (non-SSE) answer."""
 
-    def parse(self, route: Route, response: httpx2.Response, elapsed_ms: float) -> ResultT_co: ...
+    def parse(self, route: Route, response: _http.Response, elapsed_ms: float) -> ResultT_co: ...
 
 
 @dataclass(frozen=True)
@@ -86,11 +86,11 @@ class Shape(Generic[ResultT]):
     # a body it refuses (a missing field, an unknown literal) is built leniently by `make`, as before.
     fast: Callable[[dict[str, Any]], ResultT] | None = None
 
-    def parse(self, route: Route, response: httpx2.Response, elapsed_ms: float) -> ResultT:
+    def parse(self, route: Route, response: _http.Response, elapsed_ms: float) -> ResultT:
         """The typed result of a non-streaming call."""
         return self.build(self.decode(response, route), route, response, hidden_params(route, response, elapsed_ms))
 
-    def build(self, data: dict[str, Any], route: Route, response: httpx2.Response, hidden: HiddenParams) -> ResultT:
+    def build(self, data: dict[str, Any], route: Route, response: _http.Response, hidden: HiddenParams) -> ResultT:
         """Make a result from its JSON. Most types are built like the openai SDK builds them (`construct`, no
         validation: gateways add and omit fields); shapes the shim defines (rerank) are validated."""
         if self.prefix_model:
@@ -118,7 +118,7 @@ class Binary:
     """An answer that is bytes (speech audio, file content). A JSON error object in a read body is still an
     error; a body not read yet (`stream=True`) is left for the caller to read as it comes."""
 
-    def parse(self, route: Route, response: httpx2.Response, elapsed_ms: float) -> BinaryResponse:
+    def parse(self, route: Route, response: _http.Response, elapsed_ms: float) -> BinaryResponse:
         if response.is_stream_consumed and "json" in response.headers.get("content-type", ""):
             with contextlib.suppress(ValueError):  # not JSON after all: the caller gets the bytes it asked for
                 raise_for_error_object(response, json.loads(response.content), route)
@@ -136,7 +136,7 @@ def attach(result: ResultT, hidden: HiddenParams) -> ResultT:
     return result
 
 
-def hidden_params(route: Route, response: httpx2.Response, elapsed_ms: float) -> HiddenParams:
+def hidden_params(route: Route, response: _http.Response, elapsed_ms: float) -> HiddenParams:
     """LiteLLM's `_hidden_params`, from the gateway's `x-litellm-*` headers."""
     headers = response.headers
     return {

@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Generic, Literal, TypeVar
 
-import httpx2
 import pydantic
 
+from shim import _http
 from shim._errors import json_object
+from shim._json import jsonable
 from shim._results import Binary, Parser, Shape, decode_json, needs_list
 from shim._router import Route
 from shim.types import (
@@ -107,7 +108,7 @@ def _model_ids(**data: Any) -> list[str]:
     return [str(json_object(item).get("id") if json_object(item) else item) for item in items]  # pyright: ignore
 
 
-def _decode_transcription(response: httpx2.Response, route: Route) -> dict[str, Any]:
+def _decode_transcription(response: _http.Response, route: Route) -> dict[str, Any]:
     # response_format="text", "srt" or "vtt" answers plain text, not JSON; an HTML page (a proxy's error or login
     # page) is never a transcript, so it goes to decode_json, which reports what it is.
     kind = response.headers.get("content-type", "application/json")
@@ -233,7 +234,7 @@ def messages_field(value: object) -> dict[str, Any]:
             raise TypeError(
                 f"messages[{index}] is a {type(item).__name__}; each message must be a dict or message object"
             )
-    return {"messages": items}
+    return {"messages": [jsonable(item) for item in items]}
 
 
 def prompt_tokens(prompt: object) -> dict[str, Any]:
@@ -248,7 +249,7 @@ def prompt_tokens(prompt: object) -> dict[str, Any]:
 def non_empty_input(value: object, what: str) -> dict[str, Any]:
     """An `input` that is a non-empty string or list (embeddings, the Responses API)."""
     if isinstance(value, (str, list)) and value:
-        return {"input": typing.cast("Any", value)}
+        return {"input": jsonable(value)}
     raise TypeError(f"input must be a non-empty string or list ({what}), not {value!r:.60}")
 
 
@@ -401,7 +402,7 @@ def image_edit_files(image: object, mask: object) -> list[tuple[str, FilePart]]:
 def moderation_input(value: object) -> dict[str, Any]:
     """What to moderate: a non-empty string, or a non-empty list of strings or multi-modal input dicts."""
     if (isinstance(value, str) and value) or (isinstance(value, list) and value):
-        return {"input": typing.cast("Any", value)}
+        return {"input": jsonable(value)}
     raise TypeError(f"input must be a non-empty string or list of strings, not {value!r:.60}")
 
 

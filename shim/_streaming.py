@@ -14,8 +14,7 @@ from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterator
 from types import TracebackType
 from typing import Any, Generic, NoReturn, Protocol, TypeVar
 
-import httpx2
-
+from shim import _http
 from shim import exceptions as exc
 from shim._errors import invalid_body, json_object, raise_for_error_object, status_error, translating
 from shim._results import Shape, decode_json, hidden_params
@@ -36,7 +35,7 @@ class Watcher(Protocol):
 class _Decoder(Generic[ChunkT]):
     """Turns SSE lines into chunks; knows whether the stream finished properly."""
 
-    def __init__(self, shape: Shape[ChunkT], route: Route, response: httpx2.Response, elapsed_ms: float) -> None:
+    def __init__(self, shape: Shape[ChunkT], route: Route, response: _http.Response, elapsed_ms: float) -> None:
         self.shape = shape
         self.route = route
         self.response = response
@@ -177,7 +176,7 @@ class CustomStreamWrapper(Generic[ChunkT]):
         self,
         shape: Shape[ChunkT],
         route: Route,
-        response: httpx2.Response,
+        response: _http.Response,
         elapsed_ms: float,
         watcher: Watcher | None = None,
     ) -> None:
@@ -228,7 +227,7 @@ class AsyncCustomStreamWrapper(Generic[ChunkT]):
         self,
         shape: Shape[ChunkT],
         route: Route,
-        response: httpx2.Response,
+        response: _http.Response,
         elapsed_ms: float,
         watcher: Watcher | None = None,
     ) -> None:

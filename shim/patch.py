@@ -37,7 +37,6 @@ from typing import TYPE_CHECKING, Any, Generic, TypeGuard, TypeVar
 
 import openai
 import openai.resources
-import wrapt  # pyright: ignore[reportMissingTypeStubs]
 
 from shim import _observe
 from shim._clients import auth_headers
@@ -50,6 +49,9 @@ from shim._gateway import (
     strip_prefix,
 )
 from shim._router import PREFIX
+from shim._wrapt import Wrapper
+from shim._wrapt import unwrap as _unwrap
+from shim._wrapt import wrap as _wrap
 from shim.exceptions import RouteError
 
 if TYPE_CHECKING:
@@ -60,11 +62,6 @@ __all__ = ["AsyncGatewayStream", "GatewayStream", "PatchHandle", "patch_openai",
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-Wrapper = Callable[[Callable[..., Any], Any, tuple[Any, ...], dict[str, Any]], Any]
-
-# wrapt ships no type information: these two are the only calls into it, typed here once.
-_wrap: Callable[[object, str, Wrapper], object] = wrapt.wrap_function_wrapper  # pyright: ignore[reportUnknownMemberType]
-_unwrap: Callable[..., object] = wrapt.unwrap_object  # pyright: ignore[reportUnknownMemberType]
 
 # openai's `with_raw_response` / `with_streaming_response` mark their calls with this header (a constant in a
 # private openai module, so spelled out here): such a call needs the SDK's response objects, hence the SDK path.

@@ -13,10 +13,13 @@ for a `ModelResponse`), and adds:
 
 # pyright: reportIncompatibleVariableOverride=false
 # Narrowing a field to a dict-accessible subclass of the openai type is the point of these classes.
+# ruff: noqa: UP045
+# Optional[X], not X | None, for fields: openai from 2.8 into 3.x caches union types in a WeakKeyDictionary while
+# constructing a field that fails validation, and a PEP 604 union cannot be weakly referenced (TypeError).
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, Optional
 
 import openai
 from openai.types import Batch as _OpenAIBatch
@@ -38,14 +41,20 @@ from openai.types.chat import ChatCompletion, ChatCompletionChunk, ChatCompletio
 from openai.types.chat.chat_completion import Choice
 from openai.types.chat.chat_completion_chunk import Choice as ChunkChoice
 from openai.types.chat.chat_completion_chunk import ChoiceDelta, ChoiceDeltaToolCall, ChoiceDeltaToolCallFunction
-from openai.types.chat.chat_completion_message_function_tool_call import ChatCompletionMessageFunctionToolCall
-from openai.types.chat.chat_completion_message_function_tool_call import Function as _OpenAIFunction
 from openai.types.create_embedding_response import Usage as _EmbeddingUsage
 from openai.types.moderation import Categories as _OpenAICategories
 from openai.types.moderation import CategoryScores as _OpenAICategoryScores
 from openai.types.responses import Response, ResponseItemList
 from openai.types.responses import ResponseUsage as _OpenAIResponseUsage
 from pydantic import Field, PrivateAttr
+
+try:
+    from openai.types.chat.chat_completion_message_function_tool_call import ChatCompletionMessageFunctionToolCall
+    from openai.types.chat.chat_completion_message_function_tool_call import Function as _OpenAIFunction
+except ImportError as error:  # openai < 1.99.2, installed despite shim's requirement (pip --no-deps, a lockfile)
+    raise ImportError(
+        f"shim needs openai>=1.99.3, not {openai.__version__}: pip install 'openai>=1.99.3,<4'"
+    ) from error
 
 __all__ = [
     "AnthropicContentBlock",
@@ -149,7 +158,7 @@ class ChatCompletionMessageToolCall(ChatCompletionMessageFunctionToolCall, DictA
 class Message(ChatCompletionMessage, DictAccess):
     """An assistant message. Can be appended to `messages` of the next call as it is."""
 
-    tool_calls: list[ChatCompletionMessageToolCall] | None = None
+    tool_calls: Optional[list[ChatCompletionMessageToolCall]] = None
 
 
 class Choices(Choice, DictAccess):
@@ -162,7 +171,7 @@ class ModelResponse(ChatCompletion, GatewayResult):
     """A chat completion (`completion()`): an `openai.types.chat.ChatCompletion`."""
 
     choices: list[Choices]
-    usage: Usage | None = None
+    usage: Optional[Usage] = None
 
 
 class DeltaFunction(ChoiceDeltaToolCallFunction, DictAccess):
@@ -172,13 +181,13 @@ class DeltaFunction(ChoiceDeltaToolCallFunction, DictAccess):
 class ChatCompletionDeltaToolCall(ChoiceDeltaToolCall, DictAccess):
     """A piece of a streamed tool call."""
 
-    function: DeltaFunction | None = None
+    function: Optional[DeltaFunction] = None
 
 
 class Delta(ChoiceDelta, DictAccess):
     """What one stream chunk adds to a message."""
 
-    tool_calls: list[ChatCompletionDeltaToolCall] | None = None
+    tool_calls: Optional[list[ChatCompletionDeltaToolCall]] = None
 
 
 class StreamingChoices(ChunkChoice, DictAccess):
@@ -191,7 +200,7 @@ class ModelResponseStream(ChatCompletionChunk, GatewayResult):
     """A chat stream chunk (`completion(stream=True)`): an `openai.types.chat.ChatCompletionChunk`."""
 
     choices: list[StreamingChoices]
-    usage: Usage | None = None
+    usage: Optional[Usage] = None
 
 
 class TextChoices(CompletionChoice, DictAccess):
@@ -203,7 +212,7 @@ class TextCompletionResponse(Completion, GatewayResult):
 
     object: Literal["text_completion"] = "text_completion"
     choices: list[TextChoices]
-    usage: Usage | None = None
+    usage: Optional[Usage] = None
 
 
 class Embedding(_OpenAIEmbedding, DictAccess):
@@ -218,7 +227,7 @@ class EmbeddingResponse(CreateEmbeddingResponse, GatewayResult):
     """Embeddings (`embedding()`): an `openai.types.CreateEmbeddingResponse`."""
 
     data: list[Embedding]
-    usage: EmbeddingUsage | None = None  # some gateways omit it for cached results
+    usage: Optional[EmbeddingUsage] = None  # some gateways omit it for cached results
 
 
 class ImageObject(_OpenAIImage, DictAccess):
@@ -228,17 +237,17 @@ class ImageObject(_OpenAIImage, DictAccess):
 class ImageResponse(ImagesResponse, GatewayResult):
     """Generated images (`image_generation()`): an `openai.types.ImagesResponse`."""
 
-    data: list[ImageObject] | None = None
+    data: Optional[list[ImageObject]] = None
 
 
 class TranscriptionResponse(Transcription, GatewayResult):
     """A transcription (`transcription()`): an `openai.types.audio.Transcription`, plus what the verbose format
     adds when the gateway sends it."""
 
-    language: str | None = None
-    duration: float | None = None
-    segments: list[dict[str, Any]] | None = None
-    words: list[dict[str, Any]] | None = None
+    language: Optional[str] = None
+    duration: Optional[float] = None
+    segments: Optional[list[dict[str, Any]]] = None
+    words: Optional[list[dict[str, Any]]] = None
 
 
 class RerankResult(DictAccess):
@@ -252,9 +261,9 @@ class RerankResult(DictAccess):
 class RerankResponse(GatewayResult):
     """A rerank answer (`rerank()`), validated: results ordered by relevance."""
 
-    id: str | None = None
+    id: Optional[str] = None
     results: list[RerankResult]
-    meta: dict[str, Any] | None = None
+    meta: Optional[dict[str, Any]] = None
 
 
 class ResponseAPIUsage(_OpenAIResponseUsage, DictAccess):
@@ -264,7 +273,7 @@ class ResponseAPIUsage(_OpenAIResponseUsage, DictAccess):
 class ResponsesAPIResponse(Response, GatewayResult):
     """A Responses API answer (`responses()`): an `openai.types.responses.Response`."""
 
-    usage: ResponseAPIUsage | None = None
+    usage: Optional[ResponseAPIUsage] = None
 
 
 class ResponseEvent(DictAccess):

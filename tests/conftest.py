@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 import shim
+from shim._facts import MODEL_INFO_CACHE
 from shim.testing import FakeProxy
 
 _ENV_PREFIXES = ("LITELLM_", "OPENAI_", "USE_LITELLM_PROXY", "SHIM_")
@@ -24,6 +25,8 @@ def clean_state(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(shim, "use_litellm_proxy", False)
     yield
     shim.close()
+    # Keyed by the gateway's URL: a later test's FakeProxy can get the same port, and must not see this answer.
+    MODEL_INFO_CACHE.clear()
 
 
 @pytest.fixture

@@ -7,12 +7,12 @@ import logging
 from collections.abc import Iterator
 from typing import Any
 
-import httpx2
 import openai
 import pydantic
 import pytest
 
 import shim
+from shim import _http
 from shim._litellm_params import PARAMS
 from shim.testing import FakeProxy
 
@@ -123,7 +123,7 @@ def test_mock_response_dict_and_tool_calls() -> None:
         (ValueError("boom"), shim.InternalServerError),
         ("litellm.RateLimitError", shim.RateLimitError),
         ("litellm.ContextWindowExceededError", shim.ContextWindowExceededError),
-        (shim.AuthenticationError("no", response=httpx2.Response(401, request=httpx2.Request("POST", "http://x")), body=None), shim.AuthenticationError),
+        (shim.AuthenticationError("no", response=_http.Response(401, request=_http.Request("POST", "http://x")), body=None), shim.AuthenticationError),
     ],
 )  # fmt: skip
 def test_mock_response_exceptions_are_raised(mock: object, error: type[Exception]) -> None:

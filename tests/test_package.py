@@ -84,12 +84,10 @@ def test_all_lazy_loader_and_endpoint_table_agree() -> None:
 
 
 def test_fake_proxy_serves_every_endpoint_in_the_table(proxy) -> None:  # type: ignore[no-untyped-def]
-    import httpx2
-
-    from shim import _specs
+    from shim import _http, _specs
 
     specs = [value for value in vars(_specs).values() if isinstance(value, _specs.Spec)]
-    with httpx2.Client(base_url=proxy.url, headers={"Authorization": f"Bearer {proxy.api_key}"}) as client:
+    with _http.Client(base_url=proxy.url, headers={"Authorization": f"Bearer {proxy.api_key}"}) as client:
         for spec in specs:
             path = spec.path.format_map(collections.defaultdict(lambda: "some-id"))
             response = client.request(spec.method.upper(), "/" + path, json={})

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+import warnings
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -259,6 +260,14 @@ def test_no_gateway_configured_raises_before_anything_is_sent(
     assert openai_server.requests == proxy.requests == []
 
 
+def _wrapper_chain(wrapper: object) -> list[object]:
+    """`wrapper`, what it wraps, and so on down to the function: `wrapt.wrapper_chain`, which wrapt < 2.4 lacks."""
+    chain = [wrapper]
+    while isinstance(chain[-1], getattr(wrapt, "BaseObjectProxy", wrapt.ObjectProxy)):
+        chain.append(chain[-1].__wrapped__)
+    return chain
+
+
 def test_a_second_patch_does_nothing(client: openai.OpenAI, gateway: FakeProxy) -> None:
     from openai.resources.chat.completions import Completions
 
@@ -269,7 +278,7 @@ def test_a_second_patch_does_nothing(client: openai.OpenAI, gateway: FakeProxy) 
     assert (first.applied, second.applied) == (True, False)
     assert vars(Completions)["create"] is wrapper
     assert wrapper.__wrapped__ is original  # one wrapper, straight over the original
-    assert len([w for w in wrapt.wrapper_chain(wrapper) if isinstance(w, wrapt.FunctionWrapper)]) == 1
+    assert len([w for w in _wrapper_chain(wrapper) if isinstance(w, wrapt.FunctionWrapper)]) == 1
     assert second.patched == first.patched
     assert "chat.completions.create" in first.patched
     assert first.missing == ()
@@ -338,7 +347,7 @@ def test_threads_patching_concurrently_patch_once(client: openai.OpenAI, gateway
     for thread in threads:
         thread.join()
     assert sum(h.applied for h in handles) == 1
-    chain = list(wrapt.wrapper_chain(vars(Completions)["create"]))
+    chain = list(_wrapper_chain(vars(Completions)["create"]))
     assert [isinstance(w, wrapt.FunctionWrapper) for w in chain[:2]] == [True, False]  # wrapped exactly once
     assert chain[1] is original
     answers: list[str | None] = []
@@ -606,9 +615,8 @@ def test_multipart_and_moderation_results_are_the_sdks_types(
     shim.patch_openai()
     edit = client.images.edit(model="litellm_proxy/gw-model", image=("a.png", b"PNG"), prompt="a hat")
     assert isinstance(edit, ImagesResponse)
-    with pytest.warns(
-        DeprecationWarning, match="deprecated"
-    ):  # openai's own warning: translations are deprecated in this release
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # openai's own: translations are deprecated in 3.x
         translation = client.audio.translations.create(model="litellm_proxy/gw-model", file=("a.wav", b"RIFF"))
     assert translation.text == "transcribed 4 bytes of a.wav"
     moderation = client.moderations.create(model="litellm_proxy/gw-model", input="hi")
@@ -664,3 +672,30 @@ def test_per_call_extra_options_reach_the_gateway_on_the_sdk_path(
     assert sent.headers["x-trace"] == "t-1"
     assert sent.json["metadata"] == {"tags": ["a"]}
     assert_routed(openai_server, gateway)
+
+
+def test_unpatch_beneath_another_librarys_wrapper_removes_only_ours(
+    client: openai.OpenAI, openai_server: FakeProxy, gateway: FakeProxy
+) -> None:
+    from openai.resources.chat.completions import Completions
+
+    from shim._wrapt import unwrap
+
+    seen: list[str] = []
+
+    def theirs(wrapped: Callable[..., Any], instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        seen.append(kwargs["model"])  # an instrumentation that patched the same method after shim
+        return wrapped(*args, **kwargs)
+
+    original = vars(Completions)["create"]
+    shim.patch_openai()
+    handle = wrapt.wrap_function_wrapper(Completions, "create", theirs)
+    try:
+        shim.unpatch_openai()
+        client.chat.completions.create(model="litellm_proxy/m", messages=HI)
+        assert seen == ["litellm_proxy/m"]  # theirs still runs
+        assert (len(gateway.requests), len(openai_server.requests)) == (0, 1)  # ours is gone: not routed
+        assert [id(w) for w in _wrapper_chain(vars(Completions)["create"])] == [id(handle), id(original)]
+    finally:
+        unwrap(Completions, "create", handle)
+    assert vars(Completions)["create"] is original

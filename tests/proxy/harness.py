@@ -1,7 +1,8 @@
 """Start a real LiteLLM proxy in front of the fake upstream, for tests over loopback HTTP.
 
 The proxy runs as a subprocess of the `litellm` console script that sits next to `sys.executable`, so the tests use
-the proxy of the venv they run in. It is stopped by the pid that started it, never by name.
+the proxy of the venv they run in, or of another venv named by SHIM_TEST_LITELLM (`make test-matrix` does this: the
+proxy keeps its own openai while the test venv's openai varies). It is stopped by the pid that started it, never by name.
 """
 
 from __future__ import annotations
@@ -101,9 +102,12 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+LITELLM_ENV = "SHIM_TEST_LITELLM"
+
+
 def litellm_executable() -> Path:
-    """The `litellm` console script of the running interpreter's environment."""
-    script = Path(sys.executable).parent / "litellm"
+    """The `litellm` console script named by SHIM_TEST_LITELLM, else that of the running interpreter's environment."""
+    script = Path(os.environ.get(LITELLM_ENV) or Path(sys.executable).parent / "litellm")
     if not script.exists():
         raise FileNotFoundError(f"no litellm console script at {script}; pip install 'litellm[proxy]==1.108.7'")
     return script

@@ -21,14 +21,15 @@ class Figures:
         self.sections.setdefault(section, {})[name] = value
 
     def as_dict(self) -> dict[str, Any]:
-        import httpx2
         import openai
+
+        from shim import _http
 
         return {
             "environment": {
                 "python": platform.python_version(),
                 "openai": openai.__version__,
-                "httpx2": httpx2.__version__,
+                "http": f"{_http.NAME} {_http.version()}",
                 "machine": f"{platform.system()} {platform.machine()}",
                 "soak": self.soak,
             },

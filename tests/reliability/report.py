@@ -140,7 +140,8 @@ def _run_figures(name: str, path: Path) -> list[str]:
     head = [
         f"## {name.capitalize()} run",
         "",
-        f"Python {env['python']}, openai {env['openai']}, httpx2 {env['httpx2']}, {env['machine']}.",
+        # Figures recorded before openai 1.x/2.x were supported name httpx2 only.
+        f"Python {env['python']}, openai {env['openai']}, {env.get('http') or 'httpx2 ' + env['httpx2']}, {env['machine']}.",
         "",
     ]
     order = [

@@ -9,11 +9,11 @@ import pickle
 from collections.abc import Callable
 from typing import Any
 
-import httpx2
 import openai
 import pytest
 
 import shim
+from shim import _http
 from shim.testing import FakeProxy
 from tests.conftest import HI
 
@@ -22,7 +22,7 @@ from .rawserver import RawServer
 
 KEY = "sk-live-0123456789abcdefSECRET"
 SSE = {"content-type": "text/event-stream"}
-LOGGERS = ["", "openai", "httpx2", "httpcore2", "shim"]
+LOGGERS = ["", "openai", "httpx2", "httpcore2", "httpx", "httpcore", "shim"]
 
 
 @pytest.fixture
@@ -135,14 +135,14 @@ async def test_keys_never_show_in_objects_exceptions_or_logs(
 
 
 def _reachable_keys(root: object) -> list[object]:
-    """Dict keys and tuple items reachable from `root`, without descending into openai clients or httpx2 pools
+    """Dict keys and tuple items reachable from `root`, without descending into openai clients or HTTP pools
     (a client holds its own key: that is its job, not a cache key)."""
     seen: set[int] = set()
     found: list[object] = []
     todo = [root]
     while todo:
         obj = todo.pop()
-        if id(obj) in seen or isinstance(obj, (openai.OpenAI, openai.AsyncOpenAI, httpx2.Client, httpx2.AsyncClient)):
+        if id(obj) in seen or isinstance(obj, (openai.OpenAI, openai.AsyncOpenAI, _http.Client, _http.AsyncClient)):
             continue
         seen.add(id(obj))
         if isinstance(obj, dict):
