@@ -8,9 +8,32 @@ supported release send the same bytes.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
+from datetime import datetime
 from typing import Any, cast
 
 import pydantic
+
+
+def encode(body: Mapping[str, Any]) -> bytes:
+    """A JSON body as the bytes sent, message objects dumped on the way (one C-level `json.dumps`, ASCII-escaped:
+    the SDK's own encoder cost ~1.7x as much for a long conversation). A value JSON cannot hold (NaN, an arbitrary
+    object) raises `ValueError`/`TypeError` before anything is sent."""
+    return json.dumps(body, separators=(",", ":"), allow_nan=False, default=_dump).encode()
+
+
+def _dump(value: object) -> Any:
+    if isinstance(value, pydantic.BaseModel):
+        return _model(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable: pass plain dicts, lists, strings and numbers")
+
+
+def _model(value: pydantic.BaseModel) -> Any:
+    # As openai's own encoder dumps a model: only the fields that were set, by alias, JSON-ready.
+    return value.model_dump(exclude_unset=True, mode="json", by_alias=True, warnings=False)
 
 
 def jsonable(value: Any) -> Any:
@@ -20,7 +43,7 @@ def jsonable(value: Any) -> Any:
     model is returned as is (no copy).
     """
     if isinstance(value, pydantic.BaseModel):
-        return value.model_dump(exclude_unset=True, mode="json", by_alias=True)
+        return _model(value)
     if isinstance(value, dict):
         mapping = cast("dict[Any, Any]", value)
         items = {key: jsonable(item) for key, item in mapping.items()}

@@ -9,18 +9,15 @@ from __future__ import annotations
 
 import functools
 import inspect
-import json
 import os
 import sys
 import urllib.parse
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from time import monotonic, perf_counter
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 import openai
-import pydantic
 
 from shim import _http, _observe
 from shim._bounds import DEFAULT_MAX_RESPONSE_BYTES, Bounds, bounded
@@ -28,6 +25,7 @@ from shim._callbacks import per_call
 from shim._clients import ClientCache, auth_headers
 from shim._errors import translating
 from shim._fallbacks import merged
+from shim._json import encode, jsonable
 from shim._keywords import TAKEN, Extras, aaround, around, mock_route, stream_options, take
 from shim._router import Route, Settings, check_provider, package_settings, resolve, resolve_api_key, resolve_base_url
 from shim._specs import FilePart, Spec
@@ -260,8 +258,8 @@ def _issue(client: openai.OpenAI | openai.AsyncOpenAI, call: Call[Any, Any]) -> 
         return client.post(
             path, cast_to=_http.Response, body=call.body, files=files, options=options, stream=call.stream
         )
-    if not _posts_bytes():  # openai < 2: the SDK serializes the (already plain) JSON body itself
-        return client.post(path, cast_to=_http.Response, body=call.body, options=options, stream=call.stream)
+    if not _posts_bytes():  # openai < 2: the SDK serializes the body, and cannot serialize message objects
+        return client.post(path, cast_to=_http.Response, body=jsonable(call.body), options=options, stream=call.stream)
     return client.post(path, cast_to=_http.Response, content=encode(call.body), options=options, stream=call.stream)
 
 
@@ -269,20 +267,6 @@ def _issue(client: openai.OpenAI | openai.AsyncOpenAI, call: Call[Any, Any]) -> 
 def _posts_bytes() -> bool:
     """Whether the installed SDK's `post()` takes a ready body (`content=`)."""
     return "content" in inspect.signature(openai.OpenAI.post).parameters
-
-
-def encode(body: Mapping[str, Any]) -> bytes:
-    """The JSON body as bytes; message objects from earlier responses are dumped as the SDK's encoder dumps them.
-    A value JSON cannot hold (NaN, an arbitrary object) raises `ValueError`/`TypeError` before anything is sent."""
-    return json.dumps(body, separators=(",", ":"), allow_nan=False, default=_jsonable).encode()
-
-
-def _jsonable(value: object) -> Any:
-    if isinstance(value, pydantic.BaseModel):
-        return value.model_dump(exclude_unset=True, mode="json", by_alias=True, warnings=False)
-    if isinstance(value, datetime):
-        return value.isoformat()
-    raise TypeError(f"{type(value).__name__} is not JSON serializable: pass plain dicts, lists, strings and numbers")
 
 
 def _with_key(call: Call[Any, Any]) -> openai.RequestOptions:

@@ -19,7 +19,6 @@ import pydantic
 
 from shim import _http
 from shim._errors import json_object
-from shim._json import jsonable
 from shim._results import Binary, Parser, Shape, decode_json, needs_list
 from shim._router import Route
 from shim.types import (
@@ -234,7 +233,7 @@ def messages_field(value: object) -> dict[str, Any]:
             raise TypeError(
                 f"messages[{index}] is a {type(item).__name__}; each message must be a dict or message object"
             )
-    return {"messages": [jsonable(item) for item in items]}
+    return {"messages": items}
 
 
 def prompt_tokens(prompt: object) -> dict[str, Any]:
@@ -249,7 +248,7 @@ def prompt_tokens(prompt: object) -> dict[str, Any]:
 def non_empty_input(value: object, what: str) -> dict[str, Any]:
     """An `input` that is a non-empty string or list (embeddings, the Responses API)."""
     if isinstance(value, (str, list)) and value:
-        return {"input": jsonable(value)}
+        return {"input": value}
     raise TypeError(f"input must be a non-empty string or list ({what}), not {value!r:.60}")
 
 
@@ -402,7 +401,7 @@ def image_edit_files(image: object, mask: object) -> list[tuple[str, FilePart]]:
 def moderation_input(value: object) -> dict[str, Any]:
     """What to moderate: a non-empty string, or a non-empty list of strings or multi-modal input dicts."""
     if (isinstance(value, str) and value) or (isinstance(value, list) and value):
-        return {"input": jsonable(value)}
+        return {"input": value}
     raise TypeError(f"input must be a non-empty string or list of strings, not {value!r:.60}")
 
 
