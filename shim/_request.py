@@ -12,7 +12,7 @@ import inspect
 import os
 import sys
 import urllib.parse
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from time import monotonic, perf_counter
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
@@ -84,17 +84,13 @@ def prepare(
 
     Raises `RouteError`, `ConfigError`, `TypeError` or `ValueError` before anything is sent.
     """
-    original = dict(kwargs)
-
-    def again(overrides: Mapping[str, Any]) -> Call[ResultT, ChunkT]:
-        fallback = merged(original, dict(overrides))
-        return prepare(spec, overrides.get("model", model), fields, fallback, stream=stream, files=files, ids=ids)
-
-    # LiteLLM's own keywords never reach the body (forwarded ones excepted); a call naming none skips them all.
+    # LiteLLM's own keywords never reach the body (forwarded ones excepted); a call naming none skips the keyword
+    # layer altogether (and its copy of the arguments for fallbacks), unless debug output wants it to log.
     settings = package_settings()
-    extras = None if kwargs.keys().isdisjoint(TAKEN) else take(kwargs, again)
-    if extras is None and settings.debug:
-        extras = Extras(again)  # the keyword layer logs the request
+    if settings.debug or not kwargs.keys().isdisjoint(TAKEN):
+        extras = take(kwargs, _again(spec, model, fields, dict(kwargs), stream, files, ids))
+    else:
+        extras = None
     stream = _stream(spec, stream if stream is not None else kwargs.pop("stream", None))
     mocked = extras is not None and extras.mock is not None
     route = mock_route(model) if mocked else _route(spec, model, kwargs, settings)
@@ -119,6 +115,24 @@ def prepare(
         options["headers"] = {**options.get("headers", {}), "Content-Type": "multipart/form-data"}
     path = spec.path.format_map({k: urllib.parse.quote(v, safe="") for k, v in (ids or {}).items()})
     return Call(spec, route, body, options, bool(stream), files, total_timeout, max_bytes, callbacks, extras, path)
+
+
+def _again(
+    spec: Spec[ResultT, ChunkT],
+    model: object,
+    fields: Mapping[str, Any],
+    original: dict[str, Any],
+    stream: object,
+    files: Sequence[tuple[str, FilePart]],
+    ids: Mapping[str, str] | None,
+) -> Callable[[Mapping[str, Any]], Call[ResultT, ChunkT]]:
+    """The same call with a fallback's overrides (`model`, `api_base`, `api_key`, ...), prepared afresh."""
+
+    def again(overrides: Mapping[str, Any]) -> Call[ResultT, ChunkT]:
+        fallback = merged(original, dict(overrides))
+        return prepare(spec, overrides.get("model", model), fields, fallback, stream=stream, files=files, ids=ids)
+
+    return again
 
 
 def _stream(spec: Spec[Any, Any], stream: object) -> bool | None:
