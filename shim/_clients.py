@@ -32,8 +32,8 @@ import sys
 import threading
 import weakref
 from collections import OrderedDict
-from collections.abc import AsyncGenerator, Callable, Mapping
-from typing import Any, Generic, Literal, TypeVar, cast
+from collections.abc import AsyncGenerator, Callable
+from typing import Generic, Literal, TypeVar
 
 import openai
 
@@ -41,12 +41,10 @@ from shim import _http
 from shim._bounds import AsyncBoundedTransport, BoundedTransport
 from shim._errors import mask
 from shim._observe import async_event_hooks, event_hooks
+from shim._pooled import AsyncPooledOpenAI, PooledOpenAI, pooled
 from shim._transport import resolve_verify
 
 DEFAULT_MAXSIZE = 64
-_ENV_CUSTOM_HEADERS = "OPENAI_CUSTOM_HEADERS"
-# What the shared clients are built with: never sent, because every request carries its tenant's key.
-_NO_KEY = "shim-sends-the-key-per-request"
 
 ClientT = TypeVar("ClientT", openai.OpenAI, openai.AsyncOpenAI)
 # A pool is per gateway and TLS setting (verify on, off, or a CA bundle path); never per key.
@@ -72,36 +70,10 @@ def auth_headers(api_key: str) -> dict[str, str]:
     return {"Authorization": Secret(f"Bearer {api_key}")}
 
 
-def isolation_headers() -> Mapping[str, str]:
-    """Default headers that keep OpenAI's own environment (org, project, custom headers) away from the gateway.
-
-    The openai client reads OPENAI_ORG_ID, OPENAI_PROJECT_ID and OPENAI_CUSTOM_HEADERS (which may carry an
-    `Authorization` header) from the environment; explicit default headers override all of them, and the
-    placeholder key's own `Authorization` is removed too, so a request without its tenant's key sends none.
-    """
-    headers: dict[str, str | openai.Omit] = {
-        name.strip(): openai.Omit()
-        for name, sep, _ in (line.partition(":") for line in os.environ.get(_ENV_CUSTOM_HEADERS, "").split("\n"))
-        if sep and name.strip()
-    }
-    headers.update({"OpenAI-Organization": openai.Omit(), "OpenAI-Project": openai.Omit()})
-    headers["Authorization"] = openai.Omit()
-    # The SDK types default_headers as str values, yet documents Omit() as the way to remove a header.
-    return cast("Mapping[str, str]", headers)
-
-
 def pool_verify(base_url: str, verify: bool | str | None) -> bool | str:
     """The TLS setting a gateway's pool is kept under: the call's (None: SSL_VERIFY, `shim.ssl_verify`,
     SSL_CERT_FILE decide); none applies to a plain-http gateway, which keeps one pool."""
     return resolve_verify(verify) if base_url.startswith("https:") else True
-
-
-SessionClientT = TypeVar("SessionClientT", openai.OpenAI, openai.AsyncOpenAI)
-
-
-def _session_client(cls: type[SessionClientT], base_url: str, session: Any) -> SessionClientT:
-    # A user's session (`shim.client_session`): used as given, never cached or closed here.
-    return cls(api_key=_NO_KEY, base_url=base_url, http_client=session, default_headers=isolation_headers())
 
 
 class _Gateways(Generic[ClientT]):
@@ -188,7 +160,7 @@ def _sync_client(key: GatewayKey) -> openai.OpenAI:
     pool = openai.DefaultHttpxClient(
         follow_redirects=False, transport=BoundedTransport(inner), event_hooks=event_hooks()
     )
-    client = openai.OpenAI(api_key=_NO_KEY, base_url=base_url, http_client=pool, default_headers=isolation_headers())
+    client = pooled(PooledOpenAI, base_url, pool)
     weakref.finalize(client, pool.close)  # the pool, not the client: a bound method would keep the client alive
     return client
 
@@ -201,9 +173,7 @@ def _async_client(
     pool = openai.DefaultAsyncHttpxClient(
         follow_redirects=False, transport=AsyncBoundedTransport(inner), event_hooks=async_event_hooks()
     )
-    client = openai.AsyncOpenAI(
-        api_key=_NO_KEY, base_url=base_url, http_client=pool, default_headers=isolation_headers()
-    )
+    client = pooled(AsyncPooledOpenAI, base_url, pool)
     weakref.finalize(client, _close_soon, pool, loop)
     pools.add(pool)
     return client
@@ -296,7 +266,7 @@ class ClientCache:
             return given
         session: _http.Client | None = getattr(sys.modules["shim"], "client_session", None)
         if session is not None:
-            return _session_client(openai.OpenAI, base_url, session)
+            return pooled(PooledOpenAI, base_url, session)  # the user's session: never cached or closed here
         return self.sync_client(base_url, pool_verify(base_url, verify))
 
     def async_for_call(self, base_url: str, verify: bool | str | None, given: object) -> openai.AsyncOpenAI:
@@ -307,7 +277,7 @@ class ClientCache:
             return given
         session: _http.AsyncClient | None = getattr(sys.modules["shim"], "aclient_session", None)
         if session is not None:
-            return _session_client(openai.AsyncOpenAI, base_url, session)
+            return pooled(AsyncPooledOpenAI, base_url, session)
         return self.async_client(base_url, pool_verify(base_url, verify))
 
     def _new_loop(self, loop: asyncio.AbstractEventLoop) -> _LoopGateways:

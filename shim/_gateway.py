@@ -21,7 +21,8 @@ from typing import Any
 import openai
 
 from shim import _http, _observe, _observe_sdk
-from shim._clients import auth_headers, isolation_headers, pool_verify
+from shim._clients import auth_headers, pool_verify
+from shim._pooled import isolation_headers
 from shim._router import PREFIX, package_settings, resolve_api_key, resolve_base_url
 
 __all__ = ["AsyncOpenAI", "OpenAI", "gateway_route", "strip_prefix"]

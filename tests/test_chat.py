@@ -132,7 +132,7 @@ async def test_acompletion_and_atext_completion(gateway: FakeProxy) -> None:
     text = await shim.atext_completion("litellm_proxy/m", ["a b"])
     assert chat.choices[0].message.content == "echo: hello world"
     assert text.choices[0].text == "echo: a b"
-    assert [r.headers["x-stainless-async"] for r in gateway.requests] == ["async:asyncio", "async:asyncio"]
+    assert [r.path for r in gateway.requests] == ["/chat/completions", "/completions"]
 
 
 def _stream_text(chunks: Iterator[shim.ModelResponseStream]) -> str:
@@ -280,6 +280,21 @@ def test_openai_environment_never_reaches_the_gateway(proxy: FakeProxy, monkeypa
     request = proxy.requests[-1]
     assert request.api_key == proxy.api_key
     assert "secret" not in repr(sorted(request.headers.items()))
+
+
+async def test_requests_carry_the_key_and_the_sdk_timing_headers_not_its_telemetry(gateway: FakeProxy) -> None:
+    # OpenAI's X-Stainless-Lang/-OS/-Arch/-Runtime/... mean nothing to a gateway (LiteLLM does not pass them on);
+    # the per-attempt retry count and read timeout still go, as the SDK sends them.
+    shim.completion("litellm_proxy/m", HI)
+    await shim.acompletion("litellm_proxy/m", HI)
+    for request in gateway.requests:
+        names = {name.lower() for name in request.headers}
+        assert request.api_key == gateway.api_key
+        assert {"x-stainless-retry-count", "x-stainless-read-timeout", "user-agent", "content-type"} <= names
+        assert not {name for name in names if name.startswith("x-stainless-")} - {
+            "x-stainless-retry-count",
+            "x-stainless-read-timeout",
+        }
 
 
 def test_route_all_sends_unprefixed_models(gateway: FakeProxy, monkeypatch: pytest.MonkeyPatch) -> None:
