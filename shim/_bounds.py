@@ -37,7 +37,6 @@ DEFAULT_MAX_RESPONSE_BYTES = 128 * 1024 * 1024
 # The SDK's backoff without a Retry-After header: 0.5 s x 2^n, at most 8 s (openai's _base_client constants).
 _BACKOFF_START, _BACKOFF_MAX = 0.5, 8.0
 _RETRYABLE = frozenset({408, 409, 429}) | frozenset(range(500, 600))
-_DROPPED_HEADERS = ("content-encoding", "content-length", "transfer-encoding")
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,15 +203,10 @@ class _Attempt:
         self.chunks.append(chunk)
 
     def whole(self, response: _http.Response) -> _http.Response:
-        """The answer with its body read and decoded (so its encoding headers no longer apply)."""
-        headers = [(name, value) for name, value in response.headers.multi_items() if name not in _DROPPED_HEADERS]
-        return _http.Response(
-            response.status_code,
-            headers=headers,
-            content=b"".join(self.chunks),
-            request=self.request,
-            extensions=response.extensions,
-        )
+        """The answer with its decoded body in place: what `Response.read()` leaves (httpx and httpx2 alike), so
+        the SDK's own `read()` finds it read, without a second response object."""
+        response._content = b"".join(self.chunks)  # pyright: ignore[reportPrivateUsage]
+        return response
 
 
 def _backoff(request: _http.Request) -> float:
