@@ -123,7 +123,13 @@ def _needs_text(body: Mapping[str, Any]) -> str | None:
 
 CHAT: Spec[ModelResponse, ModelResponseStream] = Spec(
     "chat/completions",
-    Shape(ModelResponse.construct, needs_list("choices"), prefix_model=True, fast=ModelResponse.model_validate),
+    Shape(
+        ModelResponse.construct,
+        needs_list("choices"),
+        prefix_model=True,
+        fast=ModelResponse.model_validate,
+        fast_json=ModelResponse.model_validate_json,
+    ),
     Shape(
         ModelResponseStream.construct,
         needs_list("choices"),
@@ -228,6 +234,8 @@ def messages_field(value: object) -> dict[str, Any]:
     items: list[Any] = list(candidate)  # pyright: ignore[reportUnknownArgumentType]
     if not items:
         raise ValueError("messages is empty: pass at least one message, e.g. [{'role': 'user', 'content': 'Hi'}]")
+    if set(map(type, items)) == {dict}:  # the usual case, checked at C speed (~20 ns a message; ABC checks ~0.5 us)
+        return {"messages": items}
     for index, item in enumerate(items):
         if not isinstance(item, (Mapping, pydantic.BaseModel)):
             raise TypeError(
