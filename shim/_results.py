@@ -85,10 +85,31 @@ class Shape(Generic[ResultT]):
     # Validating with pydantic-core is ~7x cheaper than the SDK's recursive `construct` for a chat completion;
     # a body it refuses (a missing field, an unknown literal) is built leniently by `make`, as before.
     fast: Callable[[dict[str, Any]], ResultT] | None = None
+    # The same straight from the body's bytes, without a dict in between (a non-streamed answer).
+    fast_json: Callable[[bytes], ResultT] | None = None
 
     def parse(self, route: Route, response: _http.Response, elapsed_ms: float) -> ResultT:
         """The typed result of a non-streaming call."""
-        return self.build(self.decode(response, route), route, response, hidden_params(route, response, elapsed_ms))
+        hidden = hidden_params(route, response, elapsed_ms)
+        result = None if self.fast_json is None else self._from_json(self.fast_json, route, response.content)
+        if result is None:
+            return self.build(self.decode(response, route), route, response, hidden)
+        return attach(result, hidden) if isinstance(result, GatewayResult) else result
+
+    def _from_json(self, fast_json: Callable[[bytes], ResultT], route: Route, content: bytes) -> ResultT | None:
+        """The result validated from the body as it came, or None for the checked path: a body that does not
+        validate, or one that carries an error object besides (which must raise)."""
+        try:
+            result = fast_json(content)
+        except pydantic.ValidationError:
+            return None
+        model: Any = result
+        extra: dict[str, Any] = model.model_extra or {}
+        if extra.get("error"):
+            return None
+        if self.prefix_model:
+            model.model = PREFIX + (model.model or route.model)
+        return result
 
     def build(self, data: dict[str, Any], route: Route, response: _http.Response, hidden: HiddenParams) -> ResultT:
         """Make a result from its JSON. Most types are built like the openai SDK builds them (`construct`, no
@@ -138,7 +159,7 @@ def attach(result: ResultT, hidden: HiddenParams) -> ResultT:
 
 def hidden_params(route: Route, response: _http.Response, elapsed_ms: float) -> HiddenParams:
     """LiteLLM's `_hidden_params`, from the gateway's `x-litellm-*` headers."""
-    headers = response.headers
+    headers = dict(response.headers.items())  # one pass over the headers; names lower-cased
     return {
         "custom_llm_provider": PROVIDER,
         "api_base": route.base_url,

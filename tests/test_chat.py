@@ -110,6 +110,16 @@ def test_hidden_params_come_from_the_gateway_headers(gateway: FakeProxy) -> None
     assert response._request_id and response._request_id.startswith("req-")
 
 
+@pytest.mark.parametrize("model", ["gpt-4o-2024-08-06", ""])
+def test_the_result_model_names_the_route(gateway: FakeProxy, model: str) -> None:
+    # As LiteLLM: the gateway's own model name, prefixed; the requested one when the gateway sends none.
+    body = {"id": "x", "object": "chat.completion", "created": 1, "model": model, "choices": []}
+    gateway.respond(200, body=body, headers={"X-RateLimit-Remaining-Requests": "9"})
+    response = shim.completion("litellm_proxy/m", HI)
+    assert response.model == "litellm_proxy/" + (model or "m")
+    assert response._hidden_params["additional_headers"]["llm_provider-x-ratelimit-remaining-requests"] == "9"
+
+
 def test_response_cost_is_none_when_the_gateway_does_not_know_it(gateway: FakeProxy) -> None:
     body = {"id": "x", "object": "chat.completion", "created": 1, "model": "m", "choices": []}
     gateway.respond(200, body=body, headers={"x-litellm-response-cost": "unknown"})

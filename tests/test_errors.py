@@ -154,6 +154,14 @@ def test_error_object_in_a_200_body_is_raised(gateway: FakeProxy) -> None:
         shim.completion("litellm_proxy/m", HI)
 
 
+def test_error_object_beside_a_whole_completion_is_raised(gateway: FakeProxy) -> None:
+    # Every field a chat completion needs is there, and an error besides: an error, never a result.
+    body = {"id": "x", "object": "chat.completion", "created": 1, "model": "m", "choices": []}
+    gateway.respond(200, body={**body, "error": {"message": "quota exceeded", "code": "429"}})
+    with pytest.raises(shim.RateLimitError, match="quota exceeded"):
+        shim.completion("litellm_proxy/m", HI)
+
+
 @pytest.mark.parametrize(
     ("body", "match"),
     [
