@@ -19,10 +19,8 @@ release catches), and `bounded()` raises the error it carries: the same behaviou
 
 from __future__ import annotations
 
-import contextlib
 import math
 import time
-from collections.abc import Generator
 from contextvars import ContextVar
 from dataclasses import dataclass
 
@@ -51,16 +49,22 @@ class Bounds:
 _BOUNDS: ContextVar[Bounds | None] = ContextVar("shim_bounds", default=None)
 
 
-@contextlib.contextmanager
-def bounded(bounds: Bounds) -> Generator[None]:
-    """Apply `bounds` to the SDK calls made inside the block (this thread or task only)."""
-    token = _BOUNDS.set(bounds)
-    try:
-        yield
-    except _Escape as escape:
-        raise escape.error from escape.error.__cause__
-    finally:
-        _BOUNDS.reset(token)
+class bounded:  # lower case: it reads as the function it replaced, `with bounded(bounds):`
+    """Apply `bounds` to the SDK calls made inside the block (this thread or task only); raise the openai error an
+    attempt sent past the SDK. A class, not a `@contextmanager`: it wraps every call."""
+
+    __slots__ = ("bounds", "token")
+
+    def __init__(self, bounds: Bounds) -> None:
+        self.bounds = bounds
+
+    def __enter__(self) -> None:
+        self.token = _BOUNDS.set(self.bounds)
+
+    def __exit__(self, kind: type[BaseException] | None, escape: BaseException | None, _tb: object) -> None:
+        _BOUNDS.reset(self.token)
+        if isinstance(escape, _Escape):
+            raise escape.error from escape.error.__cause__
 
 
 class _Escape(BaseException):
@@ -69,14 +73,6 @@ class _Escape(BaseException):
     def __init__(self, error: openai.OpenAIError) -> None:
         super().__init__(error)
         self.error = error
-
-
-@contextlib.contextmanager
-def _escaping() -> Generator[None]:
-    try:
-        yield
-    except openai.OpenAIError as error:
-        raise _Escape(error) from error
 
 
 class BoundedTransport(_http.BaseTransport):
@@ -89,8 +85,10 @@ class BoundedTransport(_http.BaseTransport):
         bounds = _BOUNDS.get()
         if bounds is None:
             return self._inner.handle_request(request)
-        with _escaping():
+        try:
             return self._bounded(request, bounds)
+        except openai.OpenAIError as error:
+            raise _Escape(error) from error
 
     def _bounded(self, request: _http.Request, bounds: Bounds) -> _http.Response:
         attempt = _Attempt(request, bounds)
@@ -122,8 +120,10 @@ class AsyncBoundedTransport(_http.AsyncBaseTransport):
         bounds = _BOUNDS.get()
         if bounds is None:
             return await self._inner.handle_async_request(request)
-        with _escaping():
+        try:
             return await self._bounded(request, bounds)
+        except openai.OpenAIError as error:
+            raise _Escape(error) from error
 
     async def _bounded(self, request: _http.Request, bounds: Bounds) -> _http.Response:
         attempt = _Attempt(request, bounds)
