@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from shim import types
     from shim._anthropic import anthropic, anthropic_messages
     from shim._audio import aspeech, atranscription, speech, transcription
+    from shim._audio_types import TranscriptionResponse
     from shim._batch import batch_completion
     from shim._builder import stream_chunk_builder
     from shim._callbacks import flush_callbacks
@@ -137,7 +138,6 @@ if TYPE_CHECKING:
         ResponseInputItemList,
         ResponsesAPIResponse,
         TextCompletionResponse,
-        TranscriptionResponse,
     )
 
 # Everything but the exceptions loads on first use (PEP 562): `import shim` costs little beyond `import openai`,
@@ -243,8 +243,8 @@ _PUBLIC: dict[str, tuple[str, ...]] = {
         "ResponseInputItemList",
         "ResponsesAPIResponse",
         "TextCompletionResponse",
-        "TranscriptionResponse",
     ),
+    "shim._audio_types": ("TranscriptionResponse",),
 }
 """Each lazily loaded public name, by the module that defines it."""
 

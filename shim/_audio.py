@@ -8,7 +8,8 @@ from shim._request import aresult, prepare, result
 from shim._specs import SPEECH, TRANSCRIPTION, FileInput, file_part, speech_fields
 
 if TYPE_CHECKING:
-    from shim.types import BinaryResponse, TranscriptionResponse
+    from shim._audio_types import TranscriptionResponse
+    from shim.types import BinaryResponse
 
 
 _WHAT = "transcription()"

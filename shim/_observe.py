@@ -3,7 +3,7 @@
 The sender asks `observing(call)` first, one cheap check: no callback set and OpenTelemetry never imported means
 nothing to do, and the call goes out as before. Otherwise `observe`/`aobserve` wrap the send: input callbacks,
 a span whose trace context goes to the gateway (`traceparent`), each HTTP attempt recorded on the span (the SDK
-retries inside one `post()`, so attempts are seen from the HTTP client's event hooks), and the end, which for a
+retries inside one `request()`, so attempts are seen from the HTTP client's event hooks), and the end, which for a
 stream is when it ends or is closed (`Observation` is the stream's watcher).
 
 `observed_call`/`aobserved_call` are the same for code that sends by other means (the patched openai client).

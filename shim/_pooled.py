@@ -1,6 +1,6 @@
 """The openai clients the cache builds, one per gateway: the SDK's own, minus per-request work that means nothing there.
 
-Every shim call goes through `post()`/`get()`/`delete()` of one of these, so options, retries, timeouts and errors
+Every shim call goes through `request()` (or `get()`/`delete()`) of one of these, so retries, timeouts and errors
 are the SDK's. Two things the SDK redoes on every request are done once per client instead (together ~130 us of a
 ~700 us one-message call on the bench machine, BENCHMARKS.md):
 

@@ -13,7 +13,7 @@ import typing
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, Generic, Literal, TypeVar
+from typing import IO, TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 import pydantic
 
@@ -42,8 +42,10 @@ from shim.types import (
     ResponseInputItemList,
     ResponsesAPIResponse,
     TextCompletionResponse,
-    TranscriptionResponse,
 )
+
+if TYPE_CHECKING:
+    from shim._audio_types import TranscriptionResponse
 
 ResultT = TypeVar("ResultT")
 ChunkT = TypeVar("ChunkT")
@@ -156,8 +158,16 @@ RESPONSES: Spec[ResponsesAPIResponse, Any] = Spec(
     Shape(ResponsesAPIResponse.construct, needs_list("output"), prefix_model=True),
     Shape(_response_event, finished=lambda event: event.get("type") in _FINAL_EVENTS),
 )
+
+
+def _transcription(**data: Any) -> TranscriptionResponse:
+    from shim._audio_types import TranscriptionResponse  # on first use: it loads openai's audio types
+
+    return TranscriptionResponse.construct(**data)
+
+
 TRANSCRIPTION: Spec[TranscriptionResponse, None] = Spec(
-    "audio/transcriptions", Shape(TranscriptionResponse.construct, _needs_text, decode=_decode_transcription)
+    "audio/transcriptions", Shape(_transcription, _needs_text, decode=_decode_transcription)
 )
 SPEECH: Spec[BinaryResponse, None] = Spec("audio/speech", Binary())
 # Some gateways list bare names instead of objects.

@@ -19,7 +19,7 @@ for a `ModelResponse`), and adds:
 
 from __future__ import annotations
 
-from typing import Any, Literal, Optional
+from typing import TYPE_CHECKING, Any, Literal, Optional
 
 import openai
 from openai.types import Batch as _OpenAIBatch
@@ -36,7 +36,6 @@ from openai.types import FileDeleted as _OpenAIFileDeleted
 from openai.types import FileObject as _OpenAIFileObject
 from openai.types import Image as _OpenAIImage
 from openai.types import Moderation as _OpenAIModeration
-from openai.types.audio import Transcription
 from openai.types.chat import ChatCompletion, ChatCompletionChunk, ChatCompletionMessage
 from openai.types.chat.chat_completion import Choice
 from openai.types.chat.chat_completion_chunk import Choice as ChunkChoice
@@ -47,6 +46,9 @@ from openai.types.moderation import CategoryScores as _OpenAICategoryScores
 from openai.types.responses import Response, ResponseItemList
 from openai.types.responses import ResponseUsage as _OpenAIResponseUsage
 from pydantic import Field, PrivateAttr
+
+if TYPE_CHECKING:
+    from shim._audio_types import TranscriptionResponse
 
 try:
     from openai.types.chat.chat_completion_message_function_tool_call import ChatCompletionMessageFunctionToolCall
@@ -240,16 +242,6 @@ class ImageResponse(ImagesResponse, GatewayResult):
     data: Optional[list[ImageObject]] = None
 
 
-class TranscriptionResponse(Transcription, GatewayResult):
-    """A transcription (`transcription()`): an `openai.types.audio.Transcription`, plus what the verbose format
-    adds when the gateway sends it."""
-
-    language: Optional[str] = None
-    duration: Optional[float] = None
-    segments: Optional[list[dict[str, Any]]] = None
-    words: Optional[list[dict[str, Any]]] = None
-
-
 class RerankResult(DictAccess):
     """One ranked document: its `index` in the request, its score and, if asked for, the document."""
 
@@ -438,3 +430,12 @@ class BinaryResponse(openai.HttpxBinaryResponseContent):
 
     async def __aexit__(self, *exc_info: object) -> None:
         await self.aclose()
+
+
+def __getattr__(name: str) -> Any:
+    # `TranscriptionResponse` lives in shim/_audio_types.py, loaded on first use (it needs openai's audio types).
+    if name == "TranscriptionResponse":
+        from shim._audio_types import TranscriptionResponse
+
+        return TranscriptionResponse
+    raise AttributeError(f"module 'shim.types' has no attribute {name!r}")

@@ -42,6 +42,22 @@ print("ok")
     assert result.stdout.strip() == "ok", result.stderr
 
 
+def test_a_chat_call_loads_no_audio_types(proxy) -> None:  # type: ignore[no-untyped-def]
+    # openai's audio types are 29 modules: a program pays for them when it transcribes, not at its first chat call.
+    code = f"""
+import sys, shim
+shim.completion("litellm_proxy/m", [{{"role": "user", "content": "x"}}], api_base="{proxy.url}", api_key="{proxy.api_key}")
+assert "openai.types.audio" not in sys.modules, "chat loaded openai.types.audio"
+from shim.types import TranscriptionResponse
+import openai.types.audio
+assert shim.TranscriptionResponse is TranscriptionResponse
+assert issubclass(TranscriptionResponse, openai.types.audio.Transcription)
+print("ok")
+"""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert result.stdout.strip() == "ok", result.stderr
+
+
 def test_env_is_read_at_call_time_not_import_time(monkeypatch, proxy) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("LITELLM_PROXY_API_BASE", proxy.url)
     monkeypatch.setenv("LITELLM_PROXY_API_KEY", proxy.api_key)
