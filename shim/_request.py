@@ -19,9 +19,6 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 import openai
 
-# The options type of the client's public `request()`, which `post()` builds: shim builds it from a template.
-from openai._models import FinalRequestOptions  # noqa: TID251
-
 from shim import _http, _observe
 from shim._bounds import DEFAULT_MAX_RESPONSE_BYTES, Bounds, bounded
 from shim._callbacks import per_call
@@ -277,7 +274,11 @@ def _issue(client: openai.OpenAI | openai.AsyncOpenAI, call: Call[Any, Any]) -> 
         )
     if not _posts_bytes():  # openai < 2: the SDK serializes the body, and cannot serialize message objects
         return client.post(path, cast_to=_http.Response, body=jsonable(call.body), options=options, stream=call.stream)
-    return client.request(_http.Response, _post_options(path, encode(call.body), options), stream=call.stream)
+    template = _post_template()
+    if template is None:
+        return client.post(path, cast_to=_http.Response, content=encode(call.body), options=options, stream=call.stream)
+    update = {"url": path, "content": encode(call.body), **options}
+    return client.request(_http.Response, template.model_copy(update=update), stream=call.stream)
 
 
 @functools.cache
@@ -286,15 +287,27 @@ def _posts_bytes() -> bool:
     return "content" in inspect.signature(openai.OpenAI.post).parameters
 
 
+# The fields `_issue` sets on a copy of the template: the path, the body, and what `request_options`/`_with_key` give.
+_TEMPLATE_FIELDS = frozenset({"url", "content", "headers", "params", "timeout", "max_retries"})
+
+
 @functools.cache
-def _post_template() -> FinalRequestOptions:
+def _post_template() -> Any:
+    """What `post()` builds on every call before it hands it to the client's public `request()`, made once, to be
+    copied with each call's path, body and options; or None to call `post()` itself.
+
+    Why a private openai name: `FinalRequestOptions` (in `openai._models`) is the type `request()` takes, and openai
+    exposes it nowhere public. `post()` builds one afresh per call, and pydantic resolves a dozen defaults with
+    deep copies (~30 us, a tenth of a bare HTTP client's whole call); a copy of a template costs ~3 us. Should a
+    release move it, or drop a field set here (a copy would then send no body), shim falls back to `post()`.
+    """
+    try:
+        from openai._models import FinalRequestOptions  # noqa: TID251  (the reason is in the docstring above)
+    except ImportError:
+        return None
+    if not _TEMPLATE_FIELDS.issubset(FinalRequestOptions.model_fields):
+        return None
     return FinalRequestOptions.construct(method="post", url="")
-
-
-def _post_options(path: str, content: bytes, options: openai.RequestOptions) -> FinalRequestOptions:
-    """What `post(path, content=content, options=options)` hands to `request()`, copied from a template: built
-    afresh, pydantic resolves a dozen defaults with deep copies (~30 us, a tenth of a bare HTTP client's call)."""
-    return _post_template().model_copy(update={"url": path, "content": content, **options})
 
 
 def _with_key(call: Call[Any, Any]) -> openai.RequestOptions:
