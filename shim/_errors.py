@@ -40,7 +40,7 @@ class translating:  # lower case: it reads as the function it replaced, `with tr
 
     Shim's own exceptions pass, and so do `TypeError`/`ValueError` (bad arguments, e.g. a body that is not JSON);
     anything else (openai, httpx2 or httpx, h11, a bug below us) becomes a shim exception, its cause kept for debugging.
-    A class, not a `@contextmanager`: it wraps every call and every stream chunk, and costs a third as much.
+    A class, not a `@contextmanager`: it wraps every call and every stream, and costs a third as much.
     """
 
     __slots__ = ("route",)
