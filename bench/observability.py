@@ -45,7 +45,7 @@ def _variants(url: str) -> dict[str, Callable[[], int]]:
     from opentelemetry.sdk.trace.export import SimpleSpanProcessor
     from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
-    from shim import _observe
+    from shim._observe import observation as _observe
 
     call = sync_chat_call("shim", url)
     exporter = InMemorySpanExporter()

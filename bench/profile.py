@@ -24,7 +24,7 @@ from bench._scaling import chat_unit
 
 # (path suffix, function name, label): the SDK's own phases, found by name in the profile.
 PHASES = [
-    ("shim/_chat.py", "completion", "shim.completion (total)"),
+    ("shim/_endpoints/chat.py", "completion", "shim.completion (total)"),
     ("shim/_request.py", "prepare", "  shim: route and options (prepare)"),
     ("shim/_request.py", "send", "  shim: send through the cached client (send)"),
     ("shim/_request.py", "_with_key", "    of which the tenant's key header (_with_key)"),

@@ -1,4 +1,4 @@
-"""Regenerate shim/_litellm_params.py: LiteLLM's own keyword arguments, each classified for shim.
+"""Regenerate shim/_litellm/params.py: LiteLLM's own keyword arguments, each classified for shim.
 
     LITELLM_LOCAL_MODEL_COST_MAP=True .venv/bin/python scripts/litellm_params.py
 

@@ -39,13 +39,12 @@ from shim.exceptions import (
 
 if TYPE_CHECKING:
     from shim import types
-    from shim._anthropic import anthropic, anthropic_messages
-    from shim._audio import aspeech, atranscription, speech, transcription
-    from shim._audio_types import TranscriptionResponse
-    from shim._batch import batch_completion
     from shim._builder import stream_chunk_builder
-    from shim._callbacks import flush_callbacks
-    from shim._capabilities import (
+    from shim._endpoints.anthropic import anthropic, anthropic_messages
+    from shim._endpoints.audio import aspeech, atranscription, speech, transcription
+    from shim._endpoints.audio_types import TranscriptionResponse
+    from shim._endpoints.batch import batch_completion
+    from shim._endpoints.capabilities import (
         supports_audio_input,
         supports_audio_output,
         supports_computer_use,
@@ -65,8 +64,8 @@ if TYPE_CHECKING:
         supports_vision,
         supports_web_search,
     )
-    from shim._chat import acompletion, atext_completion, completion, text_completion
-    from shim._endpoints import (
+    from shim._endpoints.chat import acompletion, atext_completion, completion, text_completion
+    from shim._endpoints.embeddings import (
         aembedding,
         aimage_generation,
         amodels,
@@ -78,14 +77,14 @@ if TYPE_CHECKING:
         rerank,
         responses,
     )
-    from shim._facts import (
+    from shim._endpoints.facts import (
         aget_model_info,
         atoken_counter,
         completion_cost,
         get_model_info,
         token_counter,
     )
-    from shim._files import (
+    from shim._endpoints.files import (
         acancel_batch,
         acreate_batch,
         acreate_file,
@@ -105,10 +104,8 @@ if TYPE_CHECKING:
         list_batches,
         retrieve_batch,
     )
-    from shim._gateway import AsyncOpenAI, OpenAI
-    from shim._images import aimage_edit, amoderation, image_edit, moderation
-    from shim._request import CACHE as client_cache
-    from shim._response_store import (
+    from shim._endpoints.images import aimage_edit, amoderation, image_edit, moderation
+    from shim._endpoints.responses import (
         acancel_responses,
         adelete_responses,
         aget_responses,
@@ -118,6 +115,9 @@ if TYPE_CHECKING:
         get_responses,
         list_input_items,
     )
+    from shim._observe.callbacks import flush_callbacks
+    from shim._request import CACHE as client_cache
+    from shim._sdk.gateway import AsyncOpenAI, OpenAI
     from shim._streaming import AsyncCustomStreamWrapper, CustomStreamWrapper
     from shim.integrations.custom_logger import CustomLogger
     from shim.patch import patch_openai, unpatch_openai
@@ -143,8 +143,8 @@ if TYPE_CHECKING:
 # Everything but the exceptions loads on first use (PEP 562): `import shim` costs little beyond `import openai`,
 # and a program pays only for the endpoints it calls (audio types, wrapt for patching, ...).
 _PUBLIC: dict[str, tuple[str, ...]] = {
-    "shim._chat": ("completion", "acompletion", "text_completion", "atext_completion"),
-    "shim._endpoints": (
+    "shim._endpoints.chat": ("completion", "acompletion", "text_completion", "atext_completion"),
+    "shim._endpoints.embeddings": (
         "embedding",
         "aembedding",
         "image_generation",
@@ -158,17 +158,17 @@ _PUBLIC: dict[str, tuple[str, ...]] = {
         "amodels",
         "amoderation",
     ),
-    "shim._audio": ("transcription", "atranscription", "speech", "aspeech"),
+    "shim._endpoints.audio": ("transcription", "atranscription", "speech", "aspeech"),
     # Anthropic's Messages API and the gateway's own facts (issue 11)
-    "shim._anthropic": ("anthropic", "anthropic_messages"),
-    "shim._facts": (
+    "shim._endpoints.anthropic": ("anthropic", "anthropic_messages"),
+    "shim._endpoints.facts": (
         "get_model_info",
         "aget_model_info",
         "completion_cost",
         "token_counter",
         "atoken_counter",
     ),
-    "shim._capabilities": (
+    "shim._endpoints.capabilities": (
         "supports_function_calling",
         "supports_parallel_function_calling",
         "supports_tool_choice",
@@ -188,8 +188,8 @@ _PUBLIC: dict[str, tuple[str, ...]] = {
         "supports_tool_search",
         "supports_system_messages",
     ),
-    "shim._batch": ("batch_completion",),
-    "shim._files": (
+    "shim._endpoints.batch": ("batch_completion",),
+    "shim._endpoints.files": (
         "create_file",
         "acreate_file",
         "file_retrieve",
@@ -209,8 +209,8 @@ _PUBLIC: dict[str, tuple[str, ...]] = {
         "list_batches",
         "alist_batches",
     ),
-    "shim._images": ("image_edit", "aimage_edit", "moderation", "amoderation"),
-    "shim._response_store": (
+    "shim._endpoints.images": ("image_edit", "aimage_edit", "moderation", "amoderation"),
+    "shim._endpoints.responses": (
         "get_responses",
         "aget_responses",
         "delete_responses",
@@ -222,10 +222,10 @@ _PUBLIC: dict[str, tuple[str, ...]] = {
     ),
     "shim._streaming": ("CustomStreamWrapper", "AsyncCustomStreamWrapper"),
     "shim._builder": ("stream_chunk_builder",),
-    "shim._callbacks": ("flush_callbacks",),
+    "shim._observe.callbacks": ("flush_callbacks",),
     "shim.integrations.custom_logger": ("CustomLogger",),
     "shim.patch": ("patch_openai", "unpatch_openai"),
-    "shim._gateway": ("OpenAI", "AsyncOpenAI"),
+    "shim._sdk.gateway": ("OpenAI", "AsyncOpenAI"),
     "shim.types": (
         "Batch",
         "BatchList",
@@ -244,7 +244,7 @@ _PUBLIC: dict[str, tuple[str, ...]] = {
         "ResponsesAPIResponse",
         "TextCompletionResponse",
     ),
-    "shim._audio_types": ("TranscriptionResponse",),
+    "shim._endpoints.audio_types": ("TranscriptionResponse",),
 }
 """Each lazily loaded public name, by the module that defines it."""
 
@@ -287,7 +287,7 @@ set_verbose: bool = False
 
 def _turn_on_debug() -> None:  # pyright: ignore[reportUnusedFunction]  (LiteLLM's public name)
     """Turn on debug output of the `shim` loggers, keys masked (LiteLLM's `litellm._turn_on_debug()`)."""
-    from shim._debug import turn_on
+    from shim._litellm.debug import turn_on
 
     turn_on()
 

@@ -19,16 +19,17 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 import openai
 
-from shim import _http, _observe
-from shim._bounds import DEFAULT_MAX_RESPONSE_BYTES, Bounds, bounded
-from shim._callbacks import per_call
-from shim._clients import ClientCache, auth_headers
+from shim._endpoints.specs import FilePart, Spec
 from shim._errors import translating
-from shim._fallbacks import merged
-from shim._json import encode, jsonable
-from shim._keywords import TAKEN, Extras, aaround, around, mock_route, stream_options, take
+from shim._litellm.fallbacks import merged
+from shim._litellm.keywords import TAKEN, Extras, aaround, around, mock_route, stream_options, take
+from shim._observe import observation as _observe
+from shim._observe.callbacks import per_call
 from shim._router import Route, Settings, check_provider, package_settings, resolve, resolve_api_key, resolve_base_url
-from shim._specs import FilePart, Spec
+from shim._transport import http as _http
+from shim._transport.bounds import DEFAULT_MAX_RESPONSE_BYTES, Bounds, bounded
+from shim._transport.clients import ClientCache, auth_headers
+from shim._transport.json import encode, jsonable
 
 if TYPE_CHECKING:
     from shim._streaming import AsyncCustomStreamWrapper, CustomStreamWrapper, Watcher
@@ -64,8 +65,8 @@ class Call(Generic[ResultT, ChunkT]):
     files: Sequence[tuple[str, FilePart]] = field(default=())
     total_timeout: float | None = None  # seconds for the whole call, retries and waits included
     max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES
-    callbacks: tuple[object, ...] = ()  # `callbacks=[...]` given to this call (shim/_observe.py)
-    extras: Extras | None = None  # LiteLLM's own keywords: mock, fallbacks, TLS, ... (shim/_keywords.py)
+    callbacks: tuple[object, ...] = ()  # `callbacks=[...]` given to this call (shim/_observe/observation.py)
+    extras: Extras | None = None  # LiteLLM's own keywords: mock, fallbacks, TLS, ... (shim/_litellm/keywords.py)
     path: str = ""  # the spec's path with its `{id}`s filled in (`files/{file_id}` -> `files/file-abc`)
 
 

@@ -14,9 +14,9 @@ from typing import Any, Generic, Protocol, TypeVar
 
 import pydantic
 
-from shim import _http
 from shim._errors import invalid_body, json_object, raise_for_error_object
 from shim._router import PREFIX, PROVIDER, Route
+from shim._transport import http as _http
 from shim.types import BinaryResponse, GatewayResult, HiddenParams
 
 ResultT = TypeVar("ResultT")

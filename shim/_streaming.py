@@ -14,18 +14,18 @@ from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterator
 from types import TracebackType
 from typing import Any, Generic, NoReturn, Protocol, TypeVar
 
-from shim import _http
 from shim import exceptions as exc
 from shim._errors import invalid_body, json_object, raise_for_error_object, status_error, translating
 from shim._results import Shape, decode_json, hidden_params
 from shim._router import Route
+from shim._transport import http as _http
 
 ChunkT = TypeVar("ChunkT")
 
 
 class Watcher(Protocol):
-    """Sees a stream's chunks and its end (shim/_observe.py): None when read to the end, GeneratorExit when closed
-    early (or dropped), else the error."""
+    """Sees a stream's chunks and its end (shim/_observe/observation.py): None when read to the end, GeneratorExit
+    when closed early (or dropped), else the error."""
 
     def chunk(self, chunk: Any) -> None: ...
 

@@ -19,11 +19,11 @@ from pathlib import Path
 from typing import IO, Any
 
 import shim
-from shim._demo import KINDS, demo, env_name
-from shim._doctor import doctor
-from shim._explain import explain
+from shim._cli.demo import KINDS, demo, env_name
+from shim._cli.doctor import doctor
+from shim._cli.explain import explain
+from shim._endpoints.specs import FILE_PURPOSES
 from shim._router import ENV_BASE, ENV_KEY, SettingName, lookup, normalize_base_url
-from shim._specs import FILE_PURPOSES
 from shim.exceptions import ConfigError
 
 _EPILOG = f"""configuration: --api-base/--api-key, else {ENV_BASE}/{ENV_KEY} (prefer the environment for the key:
@@ -268,7 +268,7 @@ def _models(args: argparse.Namespace) -> int:
 
 
 def _model_info(name: str, options: dict[str, Any]) -> dict[str, Any]:
-    from shim._facts import UnknownModelGroup
+    from shim._endpoints.facts import UnknownModelGroup
 
     try:
         return shim.get_model_info("litellm_proxy/" + name, **options)  # one GET /model/info serves every name

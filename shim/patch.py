@@ -38,9 +38,9 @@ from typing import TYPE_CHECKING, Any, Generic, TypeGuard, TypeVar
 import openai
 import openai.resources
 
-from shim import _observe
-from shim._clients import auth_headers
-from shim._gateway import (
+from shim._observe import observation as _observe
+from shim._router import PREFIX
+from shim._sdk.gateway import (
     AsyncOpenAI,
     OpenAI,
     async_openai_client_for,
@@ -48,10 +48,10 @@ from shim._gateway import (
     openai_client_for,
     strip_prefix,
 )
-from shim._router import PREFIX
-from shim._wrapt import Wrapper
-from shim._wrapt import unwrap as _unwrap
-from shim._wrapt import wrap as _wrap
+from shim._sdk.wrapt import Wrapper
+from shim._sdk.wrapt import unwrap as _unwrap
+from shim._sdk.wrapt import wrap as _wrap
+from shim._transport.clients import auth_headers
 from shim.exceptions import RouteError
 
 if TYPE_CHECKING:

@@ -48,7 +48,7 @@ from openai.types.responses import ResponseUsage as _OpenAIResponseUsage
 from pydantic import Field, PrivateAttr
 
 if TYPE_CHECKING:
-    from shim._audio_types import TranscriptionResponse
+    from shim._endpoints.audio_types import TranscriptionResponse
 
 try:
     from openai.types.chat.chat_completion_message_function_tool_call import ChatCompletionMessageFunctionToolCall
@@ -433,9 +433,10 @@ class BinaryResponse(openai.HttpxBinaryResponseContent):
 
 
 def __getattr__(name: str) -> Any:
-    # `TranscriptionResponse` lives in shim/_audio_types.py, loaded on first use (it needs openai's audio types).
+    # `TranscriptionResponse` lives in shim/_endpoints/audio_types.py, loaded on first use (it needs openai's audio
+    # types).
     if name == "TranscriptionResponse":
-        from shim._audio_types import TranscriptionResponse
+        from shim._endpoints.audio_types import TranscriptionResponse
 
         return TranscriptionResponse
     raise AttributeError(f"module 'shim.types' has no attribute {name!r}")

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 import shim
-from shim._facts import MODEL_INFO_CACHE
+from shim._endpoints.facts import MODEL_INFO_CACHE
 from shim.testing import FakeProxy
 
 _ENV_PREFIXES = ("LITELLM_", "OPENAI_", "USE_LITELLM_PROXY", "SHIM_")

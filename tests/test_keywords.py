@@ -1,4 +1,4 @@
-"""LiteLLM's own keywords (shim/_keywords.py): none reaches the gateway unless forwarded on purpose, and the applied
+"""LiteLLM's own keywords (shim/_litellm/keywords.py): none reaches the gateway unless forwarded on purpose, and the applied
 ones do what they do in LiteLLM. Asserted on what the recording gateway received and what the caller gets."""
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import pydantic
 import pytest
 
 import shim
-from shim import _http
-from shim._litellm_params import PARAMS
+from shim._litellm.params import PARAMS
+from shim._transport import http as _http
 from shim.testing import FakeProxy
 
 HI = [{"role": "user", "content": "hello world"}]

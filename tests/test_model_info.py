@@ -46,7 +46,7 @@ def test_model_info_is_cached_per_gateway_for_every_key(proxy: FakeProxy) -> Non
 
 
 def test_the_cache_expires(gateway: FakeProxy, monkeypatch: pytest.MonkeyPatch) -> None:
-    from shim._facts import MODEL_INFO_CACHE
+    from shim._endpoints.facts import MODEL_INFO_CACHE
 
     monkeypatch.setattr(MODEL_INFO_CACHE, "ttl", 0.0)
     shim.get_model_info("litellm_proxy/fake-chat")

@@ -67,7 +67,7 @@ def test_env_is_read_at_call_time_not_import_time(monkeypatch, proxy) -> None:  
 
 def test_all_lazy_loader_and_endpoint_table_agree() -> None:
     """Every lazily loaded name is public and loads; every endpoint in the table has a public sync/async pair."""
-    from shim import _specs
+    from shim._endpoints import specs as _specs
     from shim._request import CACHE
 
     lazy = set(shim._LAZY)  # pyright: ignore[reportPrivateUsage]
@@ -100,7 +100,8 @@ def test_all_lazy_loader_and_endpoint_table_agree() -> None:
 
 
 def test_fake_proxy_serves_every_endpoint_in_the_table(proxy) -> None:  # type: ignore[no-untyped-def]
-    from shim import _http, _specs
+    from shim._endpoints import specs as _specs
+    from shim._transport import http as _http
 
     specs = [value for value in vars(_specs).values() if isinstance(value, _specs.Spec)]
     with _http.Client(base_url=proxy.url, headers={"Authorization": f"Bearer {proxy.api_key}"}) as client:

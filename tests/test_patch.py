@@ -679,7 +679,7 @@ def test_unpatch_beneath_another_librarys_wrapper_removes_only_ours(
 ) -> None:
     from openai.resources.chat.completions import Completions
 
-    from shim._wrapt import unwrap
+    from shim._sdk.wrapt import unwrap
 
     seen: list[str] = []
 

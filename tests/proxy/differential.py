@@ -675,7 +675,7 @@ SWEEP_VALUES: dict[str, Any] = {"headers": {"x-a": "b"}, "num_retries": 0, "max_
 
 
 async def litellm_params_sweep(lib: ModuleType, ctx: Ctx) -> Obs:
-    from shim._litellm_params import PARAMS
+    from shim._litellm.params import PARAMS
 
     seen: set[str] = set()
     for name in sorted(set(PARAMS) - SWEEP_SKIPPED):
@@ -786,7 +786,7 @@ def chat_with(use_async: bool = False, url: str = "{url}", stream: bool = False,
     """A chat call with LiteLLM keywords `options`: what came back, and which table names the body carried."""
 
     async def scenario(lib: ModuleType, ctx: Ctx) -> Obs:
-        from shim._litellm_params import PARAMS
+        from shim._litellm.params import PARAMS
 
         ctx.tap.clear()
         call = lib.acompletion if use_async else lib.completion

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from shim._endpoints.specs import IMAGE_EDIT, MODERATION, FileInput, image_edit_files, image_prompt, moderation_input
 from shim._request import aresult, prepare, result
-from shim._specs import IMAGE_EDIT, MODERATION, FileInput, image_edit_files, image_prompt, moderation_input
 
 if TYPE_CHECKING:
     from shim.types import ImageResponse, ModerationResponse

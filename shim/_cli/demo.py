@@ -19,8 +19,8 @@ from time import perf_counter
 from typing import Any, TextIO
 
 import shim
+from shim._cli.explain import explain
 from shim._errors import mask
-from shim._explain import explain
 from shim._router import ENV_BASE, ENV_KEY, check_api_key, lookup, normalize_base_url
 from shim.exceptions import ConfigError
 from shim.testing import FakeProxy

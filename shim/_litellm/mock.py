@@ -15,10 +15,10 @@ from typing import Any, cast
 
 import openai
 
-from shim import _http
 from shim import exceptions as exc
 from shim._errors import status_error
 from shim._router import PREFIX, Route
+from shim._transport import http as _http
 
 DEFAULT_TEXT = "This is a mock request"
 PROMPT_TOKENS, COMPLETION_TOKENS = 10, 20  # LiteLLM's DEFAULT_MOCK_RESPONSE_*_TOKEN_COUNT

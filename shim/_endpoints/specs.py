@@ -17,10 +17,10 @@ from typing import IO, TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 import pydantic
 
-from shim import _http
 from shim._errors import json_object
 from shim._results import Binary, Parser, Shape, decode_json, needs_list
 from shim._router import Route
+from shim._transport import http as _http
 from shim.types import (
     AnthropicMessagesResponse,
     AnthropicStreamEvent,
@@ -45,7 +45,7 @@ from shim.types import (
 )
 
 if TYPE_CHECKING:
-    from shim._audio_types import TranscriptionResponse
+    from shim._endpoints.audio_types import TranscriptionResponse
 
 ResultT = TypeVar("ResultT")
 ChunkT = TypeVar("ChunkT")
@@ -161,7 +161,7 @@ RESPONSES: Spec[ResponsesAPIResponse, Any] = Spec(
 
 
 def _transcription(**data: Any) -> TranscriptionResponse:
-    from shim._audio_types import TranscriptionResponse  # on first use: it loads openai's audio types
+    from shim._endpoints.audio_types import TranscriptionResponse  # on first use: it loads openai's audio types
 
     return TranscriptionResponse.construct(**data)
 
@@ -330,7 +330,7 @@ def _tuple_part(file: tuple[Any, ...]) -> FilePart:
 
 # --- Anthropic's Messages API and the gateway's own facts (model info, token counts) -----------------------------
 # The proxy serves these at its root only (`/v1/messages`, `/model/info`, `/utils/token_counter`): their callers
-# send them from the gateway's root even when the base URL ends in `/v1` (`shim._facts.at_root`).
+# send them from the gateway's root even when the base URL ends in `/v1` (`shim._endpoints.facts.at_root`).
 
 
 def _model_entries(**data: Any) -> list[dict[str, Any]]:
@@ -352,7 +352,8 @@ ANTHROPIC_MESSAGES: Spec[AnthropicMessagesResponse, AnthropicStreamEvent] = Spec
     Shape(AnthropicMessagesResponse.construct, needs_list("content"), prefix_model=True),
     Shape(AnthropicStreamEvent.construct, finished=lambda event: event.get("type") == "message_stop"),
 )
-# Takes the model only to resolve its route and group name; `shim._facts` sends no query and caches every group.
+# Takes the model only to resolve its route and group name; `shim._endpoints.facts` sends no query and caches
+# every group.
 MODEL_INFO: Spec[list[dict[str, Any]], None] = Spec(
     "model/info", Shape(_model_entries, needs_list("data")), method="get"
 )

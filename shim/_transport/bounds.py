@@ -26,8 +26,8 @@ from dataclasses import dataclass
 
 import openai
 
-from shim import _http
 from shim import exceptions as exc
+from shim._transport import http as _http
 
 DEFAULT_MAX_RESPONSE_BYTES = 128 * 1024 * 1024
 """Large enough for any real answer (2,048 embeddings of 3,072 floats as JSON are about 90 MB)."""

@@ -15,8 +15,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
-from shim import _fake_api
-from shim._fake_api import Reply, error_body
+from shim.testing import _api as _fake_api
+from shim.testing._api import Reply, error_body
 
 if TYPE_CHECKING:
     from shim.testing import RecordedRequest

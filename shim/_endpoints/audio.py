@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from shim._endpoints.specs import SPEECH, TRANSCRIPTION, FileInput, file_part, speech_fields
 from shim._request import aresult, prepare, result
-from shim._specs import SPEECH, TRANSCRIPTION, FileInput, file_part, speech_fields
 
 if TYPE_CHECKING:
-    from shim._audio_types import TranscriptionResponse
+    from shim._endpoints.audio_types import TranscriptionResponse
     from shim.types import BinaryResponse
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from shim._facts import UnknownModelGroup, get_model_info
+from shim._endpoints.facts import UnknownModelGroup, get_model_info
 
 
 def _supports(model: str, capability: str, custom_llm_provider: str | None, kwargs: dict[str, Any]) -> bool:

@@ -17,9 +17,13 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 import openai
 import pydantic
 
-from shim import _debug, _fallbacks, _mock, _structured, _transport
-from shim._litellm_params import PARAMS
+from shim._litellm import debug as _debug
+from shim._litellm import fallbacks as _fallbacks
+from shim._litellm import mock as _mock
+from shim._litellm import structured as _structured
+from shim._litellm.params import PARAMS
 from shim._router import PREFIX, Route
+from shim._transport import tls as _transport
 from shim.exceptions import ConfigError
 
 if TYPE_CHECKING:

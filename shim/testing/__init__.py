@@ -31,8 +31,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any, Literal
 
-from shim import _fake_api, _fake_store
-from shim._fake_store import FakeStore
+from shim.testing import _api as _fake_api
+from shim.testing import _store as _fake_store
+from shim.testing._store import FakeStore
 
 __all__ = ["FakeProxy", "FakeStore", "RecordedRequest", "ScriptedResponse"]
 

@@ -8,8 +8,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Literal, overload
 
+from shim._endpoints.specs import (
+    EMBEDDING,
+    IMAGES,
+    MODELS,
+    RERANK,
+    RESPONSES,
+    image_prompt,
+    non_empty_input,
+    rerank_fields,
+)
 from shim._request import aresult, arun, prepare, result, run
-from shim._specs import EMBEDDING, IMAGES, MODELS, RERANK, RESPONSES, image_prompt, non_empty_input, rerank_fields
 
 if TYPE_CHECKING:
     from shim._streaming import AsyncCustomStreamWrapper, CustomStreamWrapper

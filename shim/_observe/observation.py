@@ -19,10 +19,11 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import pydantic
 
-from shim import _callbacks, _http
+from shim._observe import callbacks as _callbacks
+from shim._transport import http as _http
 
 if TYPE_CHECKING:
-    from shim._otel import CallSpan
+    from shim._observe.otel import CallSpan
     from shim._request import Call
 
 R = TypeVar("R")
@@ -69,7 +70,7 @@ class Observation:
         )
         self.span: CallSpan | None = None
         if _OTEL in sys.modules:
-            from shim import _otel
+            from shim._observe import otel as _otel
 
             self.span = _otel.start(OPERATIONS.get(path, path), model, body, base_url)
         self.path = path
@@ -180,14 +181,14 @@ def observed_call(
     """Observe a call sent by other means (the patched openai client, `shim.OpenAI`): callbacks, span, attempts.
 
     `send(headers, observation)` must send the request with `headers` added (the trace context) through a client
-    from `shim._clients` (whose event hooks report each attempt), and return the result. For a stream
+    from `shim._transport.clients` (whose event hooks report each attempt), and return the result. For a stream
     (`stream=True`), hand each chunk to `observation.chunk(chunk)` and call `observation.end(error)` once, with
     None at its end, `GeneratorExit()` when closed early, or the error. `report(result)`, if given, is what the
     span and the callbacks are shown of a result that is not the response itself (a raw HTTP response).
 
     Example:
-        >>> if shim._observe.active():
-        ...     return shim._observe.observed_call(lambda headers, _: create(**kwargs, extra_headers=headers),
+        >>> if observation.active():
+        ...     return observation.observed_call(lambda headers, _: create(**kwargs, extra_headers=headers),
         ...         path="chat/completions", model=kwargs["model"], body=kwargs, base_url=str(client.base_url))
     """
     observation = Observation(path=path, model=model, body=body, base_url=base_url)

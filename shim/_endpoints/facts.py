@@ -12,9 +12,9 @@ import time
 from dataclasses import replace
 from typing import Any, TypeVar
 
+from shim._endpoints.specs import MODEL_INFO, TOKEN_COUNTER, token_count_fields
 from shim._errors import json_object
 from shim._request import Call, aresult, prepare, result
-from shim._specs import MODEL_INFO, TOKEN_COUNTER, token_count_fields
 
 ResultT = TypeVar("ResultT")
 ChunkT = TypeVar("ChunkT")

@@ -6,9 +6,9 @@ from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
-from shim._chat import completion
+from shim._endpoints.chat import completion
+from shim._endpoints.specs import CHAT, Messages, messages_field
 from shim._request import prepare
-from shim._specs import CHAT, Messages, messages_field
 
 if TYPE_CHECKING:
     from shim.types import ModelResponse

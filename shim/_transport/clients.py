@@ -37,12 +37,12 @@ from typing import Generic, Literal, TypeVar
 
 import openai
 
-from shim import _http
-from shim._bounds import AsyncBoundedTransport, BoundedTransport
 from shim._errors import mask
-from shim._observe import async_event_hooks, event_hooks
-from shim._pooled import AsyncPooledOpenAI, PooledOpenAI, pooled
-from shim._transport import resolve_verify
+from shim._observe.observation import async_event_hooks, event_hooks
+from shim._transport import http as _http
+from shim._transport.bounds import AsyncBoundedTransport, BoundedTransport
+from shim._transport.pooled import AsyncPooledOpenAI, PooledOpenAI, pooled
+from shim._transport.tls import resolve_verify
 
 DEFAULT_MAXSIZE = 64
 
@@ -154,7 +154,7 @@ def _bundle_context(cafile: str) -> ssl.SSLContext:
 def _sync_client(key: GatewayKey) -> openai.OpenAI:
     base_url, verify = key
     # A gateway has no business redirecting a prompt elsewhere: a 3xx is an error, not a silent re-send. The
-    # bounded transport applies a call's time and size bounds (shim/_bounds.py); the event hooks show each
+    # bounded transport applies a call's time and size bounds (shim/_transport/bounds.py); the event hooks show each
     # attempt (retries included) to an observed call's span, else they cost one ContextVar read.
     inner = _http.HTTPTransport(verify=_tls(verify), limits=openai.DEFAULT_CONNECTION_LIMITS)
     pool = openai.DefaultHttpxClient(

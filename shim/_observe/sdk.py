@@ -21,7 +21,8 @@ from typing import Any, Generic, TypeVar, get_args
 
 import openai
 
-from shim import _http, _observe
+from shim._observe import observation as _observe
+from shim._transport import http as _http
 
 T = TypeVar("T")
 R = TypeVar("R")

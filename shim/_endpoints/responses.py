@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Literal
 
+from shim._endpoints.specs import CANCEL_RESPONSE, DELETE_RESPONSE, GET_RESPONSE, INPUT_ITEMS, identifier
 from shim._request import aresult, prepare, result
-from shim._specs import CANCEL_RESPONSE, DELETE_RESPONSE, GET_RESPONSE, INPUT_ITEMS, identifier
 
 if TYPE_CHECKING:
     from shim.types import DeleteResponseResult, ResponseInputItemList, ResponsesAPIResponse

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Literal
 
-from shim._request import aresult, prepare, result
-from shim._specs import (
+from shim._endpoints.specs import (
     CANCEL_BATCH,
     CREATE_BATCH,
     CREATE_FILE,
@@ -23,6 +22,7 @@ from shim._specs import (
     file_upload,
     identifier,
 )
+from shim._request import aresult, prepare, result
 
 if TYPE_CHECKING:
     from shim.types import Batch, BatchList, BinaryResponse, FileDeleted, FileList, FileObject

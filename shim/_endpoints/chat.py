@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Literal, overload
 
+from shim._endpoints.specs import CHAT, TEXT, Messages, messages_field, prompt_tokens
 from shim._request import arun, prepare, run
-from shim._specs import CHAT, TEXT, Messages, messages_field, prompt_tokens
 
 if TYPE_CHECKING:
     from shim._streaming import AsyncCustomStreamWrapper, CustomStreamWrapper

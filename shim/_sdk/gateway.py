@@ -20,10 +20,12 @@ from typing import Any
 
 import openai
 
-from shim import _http, _observe, _observe_sdk
-from shim._clients import auth_headers, pool_verify
-from shim._pooled import isolation_headers
+from shim._observe import observation as _observe
+from shim._observe import sdk as _observe_sdk
 from shim._router import PREFIX, package_settings, resolve_api_key, resolve_base_url
+from shim._transport import http as _http
+from shim._transport.clients import auth_headers, pool_verify
+from shim._transport.pooled import isolation_headers
 
 __all__ = ["AsyncOpenAI", "OpenAI", "gateway_route", "strip_prefix"]
 
