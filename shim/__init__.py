@@ -12,31 +12,15 @@ sends model strings without the `litellm_proxy/` prefix to the gateway as they a
 from __future__ import annotations
 
 import importlib
+import sys
 from typing import TYPE_CHECKING, Any
 
-from shim.exceptions import (
-    APIConnectionError,
-    APIError,
-    APIResponseValidationError,
-    AuthenticationError,
-    BadGatewayError,
-    BadRequestError,
-    ConfigError,
-    ConflictError,
-    ContentPolicyViolationError,
-    ContextWindowExceededError,
-    InternalServerError,
-    NotFoundError,
-    PermissionDeniedError,
-    RateLimitError,
-    RedirectError,
-    ResponseTooLargeError,
-    RouteError,
-    ServiceUnavailableError,
-    Timeout,
-    UnprocessableEntityError,
-)
+from shim._public import WHERE, load
+from shim._settings import SettingsModule
+from shim._version import __version__
+from shim.exceptions import *  # noqa: F403  (the exceptions load with the package: `except shim.X` needs no call)
 
+# --- written by scripts/face.py from shim/_public.py: do not edit by hand ---
 if TYPE_CHECKING:
     from shim import types
     from shim._builder import stream_chunk_builder
@@ -65,23 +49,14 @@ if TYPE_CHECKING:
         supports_web_search,
     )
     from shim._endpoints.chat import acompletion, atext_completion, completion, text_completion
-    from shim._endpoints.embeddings import (
-        aembedding,
-        aimage_generation,
-        amodels,
-        arerank,
-        aresponses,
-        embedding,
-        image_generation,
-        models,
-        rerank,
-        responses,
-    )
+    from shim._endpoints.embeddings import aembedding, arerank, embedding, rerank
     from shim._endpoints.facts import (
         aget_model_info,
+        amodels,
         atoken_counter,
         completion_cost,
         get_model_info,
+        models,
         token_counter,
     )
     from shim._endpoints.files import (
@@ -104,21 +79,30 @@ if TYPE_CHECKING:
         list_batches,
         retrieve_batch,
     )
-    from shim._endpoints.images import aimage_edit, amoderation, image_edit, moderation
+    from shim._endpoints.images import (
+        aimage_edit,
+        aimage_generation,
+        amoderation,
+        image_edit,
+        image_generation,
+        moderation,
+    )
     from shim._endpoints.responses import (
         acancel_responses,
         adelete_responses,
         aget_responses,
         alist_input_items,
+        aresponses,
         cancel_responses,
         delete_responses,
         get_responses,
         list_input_items,
+        responses,
     )
     from shim._observe.callbacks import flush_callbacks
-    from shim._request import CACHE as client_cache
     from shim._sdk.gateway import AsyncOpenAI, OpenAI
     from shim._streaming import AsyncCustomStreamWrapper, CustomStreamWrapper
+    from shim._transport.clients import CACHE as client_cache
     from shim.integrations.custom_logger import CustomLogger
     from shim.patch import patch_openai, unpatch_openai
     from shim.types import (
@@ -139,187 +123,6 @@ if TYPE_CHECKING:
         ResponsesAPIResponse,
         TextCompletionResponse,
     )
-
-# Everything but the exceptions loads on first use (PEP 562): `import shim` costs little beyond `import openai`,
-# and a program pays only for the endpoints it calls (audio types, wrapt for patching, ...).
-_PUBLIC: dict[str, tuple[str, ...]] = {
-    "shim._endpoints.chat": ("completion", "acompletion", "text_completion", "atext_completion"),
-    "shim._endpoints.embeddings": (
-        "embedding",
-        "aembedding",
-        "image_generation",
-        "aimage_edit",
-        "aimage_generation",
-        "rerank",
-        "arerank",
-        "responses",
-        "aresponses",
-        "models",
-        "amodels",
-        "amoderation",
-    ),
-    "shim._endpoints.audio": ("transcription", "atranscription", "speech", "aspeech"),
-    # Anthropic's Messages API and the gateway's own facts (issue 11)
-    "shim._endpoints.anthropic": ("anthropic", "anthropic_messages"),
-    "shim._endpoints.facts": (
-        "get_model_info",
-        "aget_model_info",
-        "completion_cost",
-        "token_counter",
-        "atoken_counter",
-    ),
-    "shim._endpoints.capabilities": (
-        "supports_function_calling",
-        "supports_parallel_function_calling",
-        "supports_tool_choice",
-        "supports_response_schema",
-        "supports_native_structured_output",
-        "supports_vision",
-        "supports_pdf_input",
-        "supports_audio_input",
-        "supports_audio_output",
-        "supports_video_input",
-        "supports_embedding_image_input",
-        "supports_reasoning",
-        "supports_prompt_caching",
-        "supports_computer_use",
-        "supports_web_search",
-        "supports_url_context",
-        "supports_tool_search",
-        "supports_system_messages",
-    ),
-    "shim._endpoints.batch": ("batch_completion",),
-    "shim._endpoints.files": (
-        "create_file",
-        "acreate_file",
-        "file_retrieve",
-        "afile_retrieve",
-        "file_list",
-        "afile_list",
-        "file_delete",
-        "afile_delete",
-        "file_content",
-        "afile_content",
-        "create_batch",
-        "acreate_batch",
-        "retrieve_batch",
-        "aretrieve_batch",
-        "cancel_batch",
-        "acancel_batch",
-        "list_batches",
-        "alist_batches",
-    ),
-    "shim._endpoints.images": ("image_edit", "aimage_edit", "moderation", "amoderation"),
-    "shim._endpoints.responses": (
-        "get_responses",
-        "aget_responses",
-        "delete_responses",
-        "adelete_responses",
-        "cancel_responses",
-        "acancel_responses",
-        "list_input_items",
-        "alist_input_items",
-    ),
-    "shim._streaming": ("CustomStreamWrapper", "AsyncCustomStreamWrapper"),
-    "shim._builder": ("stream_chunk_builder",),
-    "shim._observe.callbacks": ("flush_callbacks",),
-    "shim.integrations.custom_logger": ("CustomLogger",),
-    "shim.patch": ("patch_openai", "unpatch_openai"),
-    "shim._sdk.gateway": ("OpenAI", "AsyncOpenAI"),
-    "shim.types": (
-        "Batch",
-        "BatchList",
-        "BinaryResponse",
-        "DeleteResponseResult",
-        "EmbeddingResponse",
-        "FileDeleted",
-        "FileList",
-        "FileObject",
-        "ImageResponse",
-        "ModelResponse",
-        "ModelResponseStream",
-        "ModerationResponse",
-        "RerankResponse",
-        "ResponseInputItemList",
-        "ResponsesAPIResponse",
-        "TextCompletionResponse",
-    ),
-    "shim._endpoints.audio_types": ("TranscriptionResponse",),
-}
-"""Each lazily loaded public name, by the module that defines it."""
-
-_LAZY: dict[str, tuple[str, str]] = {
-    **{name: (module, name) for module, names in _PUBLIC.items() for name in names},
-    "client_cache": ("shim._request", "CACHE"),
-}
-
-__version__ = "0.1.0"
-
-api_base: str | None = None
-"""The gateway's base URL for every call that passes none (beats LITELLM_PROXY_API_BASE)."""
-api_key: str | None = None
-"""The gateway key for every call that passes none (beats LITELLM_PROXY_API_KEY)."""
-use_litellm_proxy: bool = False
-"""Send every model string to the gateway as it is, prefix or not."""
-total_timeout: float | None = None
-"""Seconds a whole call may take, retries and their waits included, for calls that pass no `total_timeout`."""
-max_response_bytes: int | None = 128 * 1024 * 1024
-"""The largest non-streamed answer (decoded) a call reads, for calls that pass no `max_response_bytes`."""
-
-# LiteLLM's callbacks (README "Observability"): functions called as LiteLLM calls them, and `CustomLogger` objects.
-input_callback: list[Any] = []
-"""Functions called with `kwargs` before each request."""
-success_callback: list[Any] = []
-"""Functions called `fn(kwargs, response, start_time, end_time)` after each successful call (a stream: at its end)."""
-failure_callback: list[Any] = []
-"""Functions called `fn(kwargs, None, start_time, end_time)` after each failed call (error: `kwargs["exception"]`)."""
-callbacks: list[Any] = []
-"""`CustomLogger` objects (or functions, as success and failure callbacks) for every call."""
-ssl_verify: bool | str = True
-"""TLS verification for every call that passes no `ssl_verify=`: False, or a CA bundle path (SSL_VERIFY beats it)."""
-client_session: Any = None
-"""An httpx2 (openai 3.x) or httpx `Client`, e.g. `openai.DefaultHttpxClient(...)`, for sync calls: mTLS, proxies."""
-aclient_session: Any = None
-"""The same for async calls: an `AsyncClient` of the library openai uses (`openai.DefaultAsyncHttpxClient(...)`)."""
-set_verbose: bool = False
-"""Log each request at debug level on the `shim` logger, keys masked (as `_turn_on_debug()`, LITELLM_LOG=DEBUG)."""
-
-
-def _turn_on_debug() -> None:  # pyright: ignore[reportUnusedFunction]  (LiteLLM's public name)
-    """Turn on debug output of the `shim` loggers, keys masked (LiteLLM's `litellm._turn_on_debug()`)."""
-    from shim._litellm.debug import turn_on
-
-    turn_on()
-
-
-def close() -> None:
-    """Close every cached sync connection pool. Later calls open new ones."""
-    from shim._request import CACHE
-
-    CACHE.close()
-
-
-async def aclose() -> None:
-    """Close every cached sync pool and the running event loop's async pools. Later calls open new ones."""
-    from shim._request import CACHE
-
-    await CACHE.aclose()
-
-
-def __getattr__(name: str) -> Any:
-    if name == "types":
-        return importlib.import_module("shim.types")
-    if name not in _LAZY:
-        raise AttributeError(f"module 'shim' has no attribute {name!r}")
-    module, attribute = _LAZY[name]
-    value = getattr(importlib.import_module(module), attribute)
-    globals()[name] = value  # later lookups skip this function
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
-
 
 __all__ = [
     "APIConnectionError",
@@ -461,3 +264,77 @@ __all__ = [
     "unpatch_openai",
     "use_litellm_proxy",
 ]
+# --- end of what scripts/face.py writes ---
+
+# The package settings: each read and set through `SETTINGS` (shim/_settings.py), below the modules that read them.
+api_base: str | None
+"""The gateway's base URL for every call that passes none (beats LITELLM_PROXY_API_BASE)."""
+api_key: str | None
+"""The gateway key for every call that passes none (beats LITELLM_PROXY_API_KEY)."""
+use_litellm_proxy: bool
+"""Send every model string to the gateway as it is, prefix or not."""
+total_timeout: float | None
+"""Seconds a whole call may take, retries and their waits included, for calls that pass no `total_timeout`."""
+max_response_bytes: int | None
+"""The largest non-streamed answer (decoded) a call reads, for calls that pass no `max_response_bytes` (128 MiB)."""
+
+# LiteLLM's callbacks (README "Observability"): functions called as LiteLLM calls them, and `CustomLogger` objects.
+input_callback: list[Any]
+"""Functions called with `kwargs` before each request."""
+success_callback: list[Any]
+"""Functions called `fn(kwargs, response, start_time, end_time)` after each successful call (a stream: at its end)."""
+failure_callback: list[Any]
+"""Functions called `fn(kwargs, None, start_time, end_time)` after each failed call (error: `kwargs["exception"]`)."""
+callbacks: list[Any]
+"""`CustomLogger` objects (or functions, as success and failure callbacks) for every call."""
+ssl_verify: bool | str
+"""TLS verification for every call that passes no `ssl_verify=`: False, or a CA bundle path (SSL_VERIFY beats it)."""
+client_session: Any
+"""An httpx2 (openai 3.x) or httpx `Client`, e.g. `openai.DefaultHttpxClient(...)`, for sync calls: mTLS, proxies."""
+aclient_session: Any
+"""The same for async calls: an `AsyncClient` of the library openai uses (`openai.DefaultAsyncHttpxClient(...)`)."""
+set_verbose: bool
+"""Log each request at debug level on the `shim` logger, keys masked (as `_turn_on_debug()`, LITELLM_LOG=DEBUG)."""
+
+sys.modules[__name__].__class__ = SettingsModule  # the settings above are `SETTINGS`' own
+
+
+def _turn_on_debug() -> None:  # pyright: ignore[reportUnusedFunction]  (LiteLLM's public name)
+    """Turn on debug output of the `shim` loggers, keys masked (LiteLLM's `litellm._turn_on_debug()`)."""
+    from shim._litellm.debug import turn_on
+
+    turn_on()
+
+
+def close() -> None:
+    """Close every cached sync connection pool. Later calls open new ones.
+
+    Example:
+        >>> shim.close()  # at the end of a script, or between tests
+    """
+    load("client_cache").close()
+
+
+async def aclose() -> None:
+    """Close every cached sync pool and the running event loop's async pools. Later calls open new ones.
+
+    Example:
+        >>> await shim.aclose()
+    """
+    await load("client_cache").aclose()
+
+
+# Everything but the exceptions loads on first use (PEP 562): `import shim` costs little beyond `import openai`,
+# and a program pays only for the endpoints it calls (audio types, wrapt for patching, ...).
+def __getattr__(name: str) -> Any:
+    if name == "types":
+        return importlib.import_module("shim.types")
+    if name not in WHERE:
+        raise AttributeError(f"module 'shim' has no attribute {name!r}")
+    value = load(name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

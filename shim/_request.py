@@ -10,25 +10,27 @@ from __future__ import annotations
 import functools
 import inspect
 import os
-import sys
 import urllib.parse
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from time import monotonic, perf_counter
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import openai
 
+from shim._call import Call
 from shim._endpoints.specs import FilePart, Spec
 from shim._errors import translating
+from shim._flow import Flow, adrive, drive
+from shim._litellm import keywords
 from shim._litellm.fallbacks import merged
-from shim._litellm.keywords import TAKEN, Extras, aaround, around, mock_route, stream_options, take
+from shim._litellm.keywords import TAKEN, mock_route, stream_options, take
 from shim._observe import observation as _observe
 from shim._observe.callbacks import per_call
 from shim._router import Route, Settings, check_provider, package_settings, resolve, resolve_api_key, resolve_base_url
+from shim._settings import SETTINGS
 from shim._transport import http as _http
-from shim._transport.bounds import DEFAULT_MAX_RESPONSE_BYTES, Bounds, bounded
-from shim._transport.clients import ClientCache, auth_headers
+from shim._transport.bounds import Bounds, bounded
+from shim._transport.clients import CACHE, auth_headers
 from shim._transport.json import encode, jsonable
 
 if TYPE_CHECKING:
@@ -37,7 +39,6 @@ if TYPE_CHECKING:
 ResultT = TypeVar("ResultT")
 ChunkT = TypeVar("ChunkT")
 
-CACHE = ClientCache()
 
 # A year: beyond ~9e9 s the socket layer raises OverflowError, and nobody means to wait longer than this.
 _MAX_TIMEOUT = 365 * 24 * 3600
@@ -51,23 +52,6 @@ _FRAMING = frozenset({"content-length", "transfer-encoding", "host", "connection
 # LiteLLM-only options that mean nothing on this route; accepted so LiteLLM code runs unchanged.
 _IGNORED = ("drop_params",)
 _NOT_GIVEN: Any = object()
-
-
-@dataclass(frozen=True, slots=True)
-class Call(Generic[ResultT, ChunkT]):
-    """A prepared call: its endpoint, where it goes, what it sends, and how (timeout, retries, headers)."""
-
-    spec: Spec[ResultT, ChunkT]
-    route: Route
-    body: dict[str, Any]
-    options: openai.RequestOptions
-    stream: bool = False  # the SDK leaves the body unread: an event stream, or bytes read by the caller
-    files: Sequence[tuple[str, FilePart]] = field(default=())
-    total_timeout: float | None = None  # seconds for the whole call, retries and waits included
-    max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES
-    callbacks: tuple[object, ...] = ()  # `callbacks=[...]` given to this call (shim/_observe/observation.py)
-    extras: Extras | None = None  # LiteLLM's own keywords: mock, fallbacks, TLS, ... (shim/_litellm/keywords.py)
-    path: str = ""  # the spec's path with its `{id}`s filled in (`files/{file_id}` -> `files/file-abc`)
 
 
 def prepare(
@@ -181,62 +165,60 @@ def request_options(kwargs: dict[str, Any]) -> openai.RequestOptions:
 
 def result(call: Call[ResultT, Any]) -> ResultT:
     """Send `call` and return its typed result."""
-    if _observe.observing(call):
-        return _observe.observe(call, lambda call, _: around(call, _result))
-    return _result(call) if call.extras is None else around(call, _result)
+    return drive(_layers(call, asynchronous=False), _send)
 
 
 async def aresult(call: Call[ResultT, Any]) -> ResultT:
     """`result` on the running loop's client."""
-    if _observe.observing(call):
-        return await _observe.aobserve(call, lambda call, _: aaround(call, _aresult))
-    return await (_aresult(call) if call.extras is None else aaround(call, _aresult))
+    return await adrive(_layers(call, asynchronous=True), _asend)
 
 
 def run(call: Call[ResultT, ChunkT]) -> ResultT | CustomStreamWrapper[ChunkT]:
     """Send `call`; return its result, or a stream of chunks when the call streams events."""
-    if _observe.observing(call):
-        return _observe.observe(call, lambda call, watcher: around(call, lambda call: _run(call, watcher)))
-    return _run(call) if call.extras is None else around(call, _run)
+    return drive(_layers(call, asynchronous=False), _send)
 
 
 async def arun(call: Call[ResultT, ChunkT]) -> ResultT | AsyncCustomStreamWrapper[ChunkT]:
     """`run` on the running loop's client."""
-    if _observe.observing(call):
-        return await _observe.aobserve(call, lambda call, watcher: aaround(call, lambda call: _arun(call, watcher)))
-    return await (_arun(call) if call.extras is None else aaround(call, _arun))
+    return await adrive(_layers(call, asynchronous=True), _asend)
 
 
-def _result(call: Call[ResultT, Any]) -> ResultT:
-    started = perf_counter()
-    return call.spec.result.parse(call.route, _send(call), _ms_since(started))
+def _layers(call: Call[Any, Any], *, asynchronous: bool) -> Flow[Any]:
+    """The layers around the send, outermost first: observing (when anything listens), LiteLLM's keywords (when
+    the call names any), then the exchange that turns the answer into the result or stream."""
+    if not _observe.observing(call):
+        return keywords.flow(call, Exchange(asynchronous), asynchronous=asynchronous)
+    observation = _observe.observation_of(call, is_async=asynchronous)
+    return _observe.watch(
+        observation,
+        lambda headers: keywords.flow(
+            _observe.with_headers(call, headers), Exchange(asynchronous, observation), asynchronous=asynchronous
+        ),
+        streams=call.stream and call.spec.chunks is not None,
+    )
 
 
-async def _aresult(call: Call[ResultT, Any]) -> ResultT:
-    started = perf_counter()
-    return call.spec.result.parse(call.route, await _asend(call), _ms_since(started))
+class Exchange:
+    """One send of a call, and what its answer becomes: the endpoint's result, or a stream of its chunks (sync or
+    async, shown to `watcher` when the call is observed)."""
 
+    __slots__ = ("asynchronous", "watcher")
 
-def _run(call: Call[ResultT, ChunkT], watcher: Watcher | None = None) -> ResultT | CustomStreamWrapper[ChunkT]:
-    if call.spec.chunks is None or not call.stream:
-        return _result(call)
-    from shim._streaming import CustomStreamWrapper
+    def __init__(self, asynchronous: bool, watcher: Watcher | None = None) -> None:
+        self.asynchronous = asynchronous
+        self.watcher = watcher
 
-    started = perf_counter()
-    response = _send(call)
-    return CustomStreamWrapper(call.spec.chunks, call.route, response, _ms_since(started), watcher)
+    def __call__(self, call: Call[Any, Any]) -> Flow[Any]:
+        started = perf_counter()
+        response: _http.Response = yield call
+        elapsed_ms = (perf_counter() - started) * 1000
+        if call.spec.chunks is None or not call.stream:
+            return call.spec.result.parse(call.route, response, elapsed_ms)
+        from shim._streaming import AsyncCustomStreamWrapper, CustomStreamWrapper
 
-
-async def _arun(
-    call: Call[ResultT, ChunkT], watcher: Watcher | None = None
-) -> ResultT | AsyncCustomStreamWrapper[ChunkT]:
-    if call.spec.chunks is None or not call.stream:
-        return await _aresult(call)
-    from shim._streaming import AsyncCustomStreamWrapper
-
-    started = perf_counter()
-    response = await _asend(call)
-    return AsyncCustomStreamWrapper(call.spec.chunks, call.route, response, _ms_since(started), watcher)
+        if self.asynchronous:
+            return AsyncCustomStreamWrapper[Any](call.spec.chunks, call.route, response, elapsed_ms, self.watcher)
+        return CustomStreamWrapper[Any](call.spec.chunks, call.route, response, elapsed_ms, self.watcher)
 
 
 def _send(call: Call[Any, Any]) -> _http.Response:
@@ -327,10 +309,6 @@ def _bounds(call: Call[Any, Any]) -> Bounds:
     return Bounds(read_whole=not call.stream, max_bytes=call.max_response_bytes, deadline=deadline)
 
 
-def _ms_since(started: float) -> float:
-    return (perf_counter() - started) * 1000
-
-
 def _first(kwargs: dict[str, Any], name: str, alias: str) -> Any:
     value = kwargs.pop(name, None)
     other = kwargs.pop(alias, None)
@@ -349,7 +327,7 @@ def _timeout(value: object) -> float | openai.Timeout:
 
 def _total_timeout(value: object) -> float | None:
     if value is None:
-        value = getattr(sys.modules["shim"], "total_timeout", None)
+        value = SETTINGS.total_timeout
         if value is None:
             return None
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= _MAX_TIMEOUT:
@@ -359,7 +337,7 @@ def _total_timeout(value: object) -> float | None:
 
 def _max_response_bytes(value: object) -> int | None:
     if value is _NOT_GIVEN:
-        value = getattr(sys.modules["shim"], "max_response_bytes", DEFAULT_MAX_RESPONSE_BYTES)
+        value = SETTINGS.max_response_bytes
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:

@@ -17,7 +17,8 @@ import pydantic
 from shim._errors import invalid_body, json_object, raise_for_error_object
 from shim._router import PREFIX, PROVIDER, Route
 from shim._transport import http as _http
-from shim.types import BinaryResponse, GatewayResult, HiddenParams
+from shim._types_base import GatewayResult, HiddenParams
+from shim.types import BinaryResponse
 
 ResultT = TypeVar("ResultT")
 ResultT_co = TypeVar("ResultT_co", covariant=True)

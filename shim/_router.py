@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import functools
 import os
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 from urllib.parse import urlsplit
 
+from shim._settings import SETTINGS
 from shim.exceptions import ConfigError, RouteError
 
 PREFIX = "litellm_proxy/"
@@ -48,12 +48,11 @@ class Route:
 def package_settings() -> Settings:
     """The module attributes (`shim.api_base`, `shim.api_key`, `shim.use_litellm_proxy`, `shim.set_verbose`) and
     LITELLM_LOG, read at call time."""
-    package = sys.modules["shim"]
     return Settings(
-        api_base=getattr(package, "api_base", None),
-        api_key=getattr(package, "api_key", None),
-        use_litellm_proxy=bool(getattr(package, "use_litellm_proxy", False)),
-        debug=bool(getattr(package, "set_verbose", False)) or os.environ.get("LITELLM_LOG", "").upper() == "DEBUG",
+        api_base=SETTINGS.api_base,
+        api_key=SETTINGS.api_key,
+        use_litellm_proxy=bool(SETTINGS.use_litellm_proxy),
+        debug=bool(SETTINGS.set_verbose) or os.environ.get("LITELLM_LOG", "").upper() == "DEBUG",
     )
 
 

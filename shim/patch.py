@@ -39,6 +39,7 @@ import openai
 import openai.resources
 
 from shim._observe import observation as _observe
+from shim._public import load
 from shim._router import PREFIX
 from shim._sdk.gateway import (
     AsyncOpenAI,
@@ -55,7 +56,7 @@ from shim._transport.clients import auth_headers
 from shim.exceptions import RouteError
 
 if TYPE_CHECKING:
-    from shim import AsyncCustomStreamWrapper, CustomStreamWrapper
+    from shim._streaming import AsyncCustomStreamWrapper, CustomStreamWrapper
 
 __all__ = ["AsyncGatewayStream", "GatewayStream", "PatchHandle", "patch_openai", "unpatch_openai"]
 
@@ -347,12 +348,10 @@ def _client_options(instance: object) -> dict[str, Any]:
 
 
 def _fast(method: _Method, kwargs: dict[str, Any]) -> Any:
-    import shim  # the package's public functions, loaded on first use
-
     name = _FAST[method.name]
     if not method.asynchronous:
-        return _as_openai(getattr(shim, name)(**kwargs), kwargs)
-    call: Callable[..., Any] = getattr(shim, "a" + name)
+        return _as_openai(load(name)(**kwargs), kwargs)
+    call: Callable[..., Any] = load("a" + name)
 
     async def routed() -> Any:
         return _as_openai(await call(**kwargs), kwargs)
@@ -362,14 +361,17 @@ def _fast(method: _Method, kwargs: dict[str, Any]) -> Any:
 
 def _as_openai(result: Any, kwargs: Mapping[str, Any]) -> Any:
     """The shim's result as the openai SDK would have returned it."""
-    import shim
+    from shim._streaming import AsyncCustomStreamWrapper, CustomStreamWrapper
 
-    if isinstance(result, shim.CustomStreamWrapper):
+    if isinstance(result, CustomStreamWrapper):
         return GatewayStream(result)  # pyright: ignore[reportUnknownArgumentType, reportUnknownVariableType]
-    if isinstance(result, shim.AsyncCustomStreamWrapper):
+    if isinstance(result, AsyncCustomStreamWrapper):
         return AsyncGatewayStream(result)  # pyright: ignore[reportUnknownArgumentType, reportUnknownVariableType]
-    if isinstance(result, shim.TranscriptionResponse) and kwargs.get("response_format") in _TEXT_FORMATS:
-        return result.text  # openai returns a plain str for these formats
+    if kwargs.get("response_format") in _TEXT_FORMATS:
+        from shim._endpoints.audio_types import TranscriptionResponse  # loaded only for a transcription
+
+        if isinstance(result, TranscriptionResponse):
+            return result.text  # openai returns a plain str for these formats
     return result
 
 

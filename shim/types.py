@@ -45,7 +45,9 @@ from openai.types.moderation import Categories as _OpenAICategories
 from openai.types.moderation import CategoryScores as _OpenAICategoryScores
 from openai.types.responses import Response, ResponseItemList
 from openai.types.responses import ResponseUsage as _OpenAIResponseUsage
-from pydantic import Field, PrivateAttr
+from pydantic import Field
+
+from shim._types_base import DictAccess, GatewayResult, HiddenParams
 
 if TYPE_CHECKING:
     from shim._endpoints.audio_types import TranscriptionResponse
@@ -103,44 +105,6 @@ __all__ = [
     "TranscriptionResponse",
     "Usage",
 ]
-
-HiddenParams = dict[str, Any]
-"""`_hidden_params`: `custom_llm_provider`, `api_base`, `model_id`, `response_cost`, `litellm_call_id`,
-`litellm_model_name`, `additional_headers` (every response header, prefixed `llm_provider-`), `_response_ms`."""
-
-
-class DictAccess(openai.BaseModel):
-    """Read and write fields like a dict, as LiteLLM's result types allow."""
-
-    def __getitem__(self, key: str) -> Any:
-        if key in type(self).model_fields:
-            return getattr(self, key)
-        extra = self.__pydantic_extra__
-        if extra is not None and key in extra:
-            return extra[key]
-        raise KeyError(key)
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        setattr(self, key, value)
-
-    def __contains__(self, key: object) -> bool:
-        """True when the field exists and is not None, as in LiteLLM."""
-        return isinstance(key, str) and self.get(key) is not None
-
-    def get(self, key: str, default: Any = None) -> Any:
-        """The field's value, or `default` when it is missing."""
-        try:
-            return self[key]
-        except KeyError:
-            return default
-
-
-class GatewayResult(DictAccess):
-    """A top-level result: carries what the gateway said beside the body."""
-
-    _hidden_params: HiddenParams = PrivateAttr(default_factory=dict[str, Any])
-    _response_ms: float | None = PrivateAttr(default=None)
-    _request_id: str | None = PrivateAttr(default=None)
 
 
 class Usage(CompletionUsage, DictAccess):

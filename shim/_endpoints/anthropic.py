@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Literal, overload
 
+from shim._call import Call
 from shim._endpoints.facts import at_root
 from shim._endpoints.specs import ANTHROPIC_MESSAGES, Messages, anthropic_fields
-from shim._request import Call, arun, prepare, run
+from shim._request import arun, prepare, run
 
 if TYPE_CHECKING:
     from shim._streaming import AsyncCustomStreamWrapper, CustomStreamWrapper

@@ -13,7 +13,7 @@ from typing import Any, Optional
 
 from openai.types.audio import Transcription
 
-from shim.types import GatewayResult
+from shim._types_base import GatewayResult
 
 __all__ = ["TranscriptionResponse"]
 

@@ -1,4 +1,4 @@
-"""Embeddings, images, rerank, the Responses API and the model list, with their async twins.
+"""Embeddings and rerank, with their async twins.
 
 Each endpoint is configuration (path, result type, shape check); the route, options, sending and error handling
 are the same code as chat's.
@@ -6,26 +6,15 @@ are the same code as chat's.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Literal, overload
+from typing import TYPE_CHECKING, Any
 
-from shim._endpoints.specs import (
-    EMBEDDING,
-    IMAGES,
-    MODELS,
-    RERANK,
-    RESPONSES,
-    image_prompt,
-    non_empty_input,
-    rerank_fields,
-)
-from shim._request import aresult, arun, prepare, result, run
+from shim._endpoints.specs import EMBEDDING, RERANK, non_empty_input, rerank_fields
+from shim._request import aresult, prepare, result
 
 if TYPE_CHECKING:
-    from shim._streaming import AsyncCustomStreamWrapper, CustomStreamWrapper
-    from shim.types import EmbeddingResponse, ImageResponse, RerankResponse, ResponsesAPIResponse
+    from shim.types import EmbeddingResponse, RerankResponse
 
 _EMBEDDING_INPUT = "of strings or token ids"
-_RESPONSES_INPUT = "of input items"
 
 
 def embedding(model: str, input: Any = None, **kwargs: Any) -> EmbeddingResponse:
@@ -48,26 +37,6 @@ async def aembedding(model: str, input: Any = None, **kwargs: Any) -> EmbeddingR
         >>> r = await shim.aembedding("litellm_proxy/text-embedding-3-small", input="hello")
     """
     return await aresult(prepare(EMBEDDING, model, non_empty_input(input, _EMBEDDING_INPUT), kwargs))
-
-
-def image_generation(model: str, prompt: str | None = None, **kwargs: Any) -> ImageResponse:
-    """Images through the gateway: POST `/images/generations`. `n`, `size`, `quality`, `response_format` and
-    `style` are forwarded.
-
-    Example:
-        >>> r = shim.image_generation("litellm_proxy/dall-e-3", prompt="A sunset over mountains")
-        >>> r.data[0].url
-    """
-    return result(prepare(IMAGES, model, image_prompt(prompt), kwargs))
-
-
-async def aimage_generation(model: str, prompt: str | None = None, **kwargs: Any) -> ImageResponse:
-    """Async `image_generation`.
-
-    Example:
-        >>> r = await shim.aimage_generation("litellm_proxy/dall-e-3", prompt="A sunset over mountains")
-    """
-    return await aresult(prepare(IMAGES, model, image_prompt(prompt), kwargs))
 
 
 def rerank(
@@ -96,62 +65,3 @@ async def arerank(
         >>> r = await shim.arerank("litellm_proxy/rerank-english-v2.0", query="q", documents=["a", "b"])
     """
     return await aresult(prepare(RERANK, model, rerank_fields(query, documents, top_n), kwargs))
-
-
-@overload
-def responses(
-    model: str, input: Any = None, *, stream: Literal[False] | None = None, **kwargs: Any
-) -> ResponsesAPIResponse: ...
-@overload
-def responses(model: str, input: Any = None, *, stream: Literal[True], **kwargs: Any) -> CustomStreamWrapper[Any]: ...
-def responses(
-    model: str, input: Any = None, *, stream: bool | None = None, **kwargs: Any
-) -> ResponsesAPIResponse | CustomStreamWrapper[Any]:
-    """The OpenAI Responses API through the gateway: POST `/responses`.
-
-    `input` is a string or a list of input items; `instructions`, `tools`, `previous_response_id` and other
-    options are forwarded. With `stream=True`, iterate typed stream events (`event.type`, `event.delta`).
-
-    Example:
-        >>> r = shim.responses("litellm_proxy/gpt-4o", input="Tell me a joke")
-        >>> r.output_text
-    """
-    return run(prepare(RESPONSES, model, non_empty_input(input, _RESPONSES_INPUT), kwargs, stream=stream))
-
-
-@overload
-async def aresponses(
-    model: str, input: Any = None, *, stream: Literal[False] | None = None, **kwargs: Any
-) -> ResponsesAPIResponse: ...
-@overload
-async def aresponses(
-    model: str, input: Any = None, *, stream: Literal[True], **kwargs: Any
-) -> AsyncCustomStreamWrapper[Any]: ...
-async def aresponses(
-    model: str, input: Any = None, *, stream: bool | None = None, **kwargs: Any
-) -> ResponsesAPIResponse | AsyncCustomStreamWrapper[Any]:
-    """Async `responses`.
-
-    Example:
-        >>> r = await shim.aresponses("litellm_proxy/gpt-4o", input="Tell me a joke")
-    """
-    return await arun(prepare(RESPONSES, model, non_empty_input(input, _RESPONSES_INPUT), kwargs, stream=stream))
-
-
-def models(**kwargs: Any) -> list[str]:
-    """The model names the key may use: GET `/models`. Takes `api_base`, `api_key`, `timeout`, ...
-
-    Example:
-        >>> shim.models(api_base="http://localhost:4000", api_key="sk-1234")
-        ['gpt-4o', 'text-embedding-3-small']
-    """
-    return result(prepare(MODELS, None, {}, kwargs))
-
-
-async def amodels(**kwargs: Any) -> list[str]:
-    """Async `models`.
-
-    Example:
-        >>> await shim.amodels()
-    """
-    return await aresult(prepare(MODELS, None, {}, kwargs))

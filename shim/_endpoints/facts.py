@@ -12,9 +12,10 @@ import time
 from dataclasses import replace
 from typing import Any, TypeVar
 
-from shim._endpoints.specs import MODEL_INFO, TOKEN_COUNTER, token_count_fields
+from shim._call import Call
+from shim._endpoints.specs import MODEL_INFO, MODELS, TOKEN_COUNTER, token_count_fields
 from shim._errors import json_object
-from shim._request import Call, aresult, prepare, result
+from shim._request import aresult, prepare, result
 
 ResultT = TypeVar("ResultT")
 ChunkT = TypeVar("ChunkT")
@@ -210,3 +211,22 @@ def _count_call(
         kwargs.pop(name, None)
     fields = {**token_count_fields(messages, text), "tools": tools}
     return at_root(prepare(TOKEN_COUNTER, model, fields, kwargs))
+
+
+def models(**kwargs: Any) -> list[str]:
+    """The model names the key may use: GET `/models`. Takes `api_base`, `api_key`, `timeout`, ...
+
+    Example:
+        >>> shim.models(api_base="http://localhost:4000", api_key="sk-1234")
+        ['gpt-4o', 'text-embedding-3-small']
+    """
+    return result(prepare(MODELS, None, {}, kwargs))
+
+
+async def amodels(**kwargs: Any) -> list[str]:
+    """Async `models`.
+
+    Example:
+        >>> await shim.amodels()
+    """
+    return await aresult(prepare(MODELS, None, {}, kwargs))

@@ -1,14 +1,42 @@
-"""Image edits (multipart upload) and moderations, with their async twins."""
+"""Image generation, image edits (multipart upload) and moderations, with their async twins."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from shim._endpoints.specs import IMAGE_EDIT, MODERATION, FileInput, image_edit_files, image_prompt, moderation_input
+from shim._endpoints.specs import (
+    IMAGE_EDIT,
+    IMAGES,
+    MODERATION,
+    FileInput,
+    image_edit_files,
+    image_prompt,
+    moderation_input,
+)
 from shim._request import aresult, prepare, result
 
 if TYPE_CHECKING:
     from shim.types import ImageResponse, ModerationResponse
+
+
+def image_generation(model: str, prompt: str | None = None, **kwargs: Any) -> ImageResponse:
+    """Images through the gateway: POST `/images/generations`. `n`, `size`, `quality`, `response_format` and
+    `style` are forwarded.
+
+    Example:
+        >>> r = shim.image_generation("litellm_proxy/dall-e-3", prompt="A sunset over mountains")
+        >>> r.data[0].url
+    """
+    return result(prepare(IMAGES, model, image_prompt(prompt), kwargs))
+
+
+async def aimage_generation(model: str, prompt: str | None = None, **kwargs: Any) -> ImageResponse:
+    """Async `image_generation`.
+
+    Example:
+        >>> r = await shim.aimage_generation("litellm_proxy/dall-e-3", prompt="A sunset over mountains")
+    """
+    return await aresult(prepare(IMAGES, model, image_prompt(prompt), kwargs))
 
 
 def image_edit(

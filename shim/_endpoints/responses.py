@@ -1,15 +1,67 @@
-"""The Responses API's stored responses: fetch, delete, cancel, and list a response's input items, with their
-async twins. They take a response id, not a model string."""
+"""The Responses API: create a response (or a stream of its events), and the stored responses: fetch, delete,
+cancel, and list a response's input items, with their async twins. These take a response id, not a model string."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, overload
 
-from shim._endpoints.specs import CANCEL_RESPONSE, DELETE_RESPONSE, GET_RESPONSE, INPUT_ITEMS, identifier
-from shim._request import aresult, prepare, result
+from shim._endpoints.specs import (
+    CANCEL_RESPONSE,
+    DELETE_RESPONSE,
+    GET_RESPONSE,
+    INPUT_ITEMS,
+    RESPONSES,
+    identifier,
+    non_empty_input,
+)
+from shim._request import aresult, arun, prepare, result, run
 
 if TYPE_CHECKING:
+    from shim._streaming import AsyncCustomStreamWrapper, CustomStreamWrapper
     from shim.types import DeleteResponseResult, ResponseInputItemList, ResponsesAPIResponse
+
+
+_RESPONSES_INPUT = "of input items"
+
+
+@overload
+def responses(
+    model: str, input: Any = None, *, stream: Literal[False] | None = None, **kwargs: Any
+) -> ResponsesAPIResponse: ...
+@overload
+def responses(model: str, input: Any = None, *, stream: Literal[True], **kwargs: Any) -> CustomStreamWrapper[Any]: ...
+def responses(
+    model: str, input: Any = None, *, stream: bool | None = None, **kwargs: Any
+) -> ResponsesAPIResponse | CustomStreamWrapper[Any]:
+    """The OpenAI Responses API through the gateway: POST `/responses`.
+
+    `input` is a string or a list of input items; `instructions`, `tools`, `previous_response_id` and other
+    options are forwarded. With `stream=True`, iterate typed stream events (`event.type`, `event.delta`).
+
+    Example:
+        >>> r = shim.responses("litellm_proxy/gpt-4o", input="Tell me a joke")
+        >>> r.output_text
+    """
+    return run(prepare(RESPONSES, model, non_empty_input(input, _RESPONSES_INPUT), kwargs, stream=stream))
+
+
+@overload
+async def aresponses(
+    model: str, input: Any = None, *, stream: Literal[False] | None = None, **kwargs: Any
+) -> ResponsesAPIResponse: ...
+@overload
+async def aresponses(
+    model: str, input: Any = None, *, stream: Literal[True], **kwargs: Any
+) -> AsyncCustomStreamWrapper[Any]: ...
+async def aresponses(
+    model: str, input: Any = None, *, stream: bool | None = None, **kwargs: Any
+) -> ResponsesAPIResponse | AsyncCustomStreamWrapper[Any]:
+    """Async `responses`.
+
+    Example:
+        >>> r = await shim.aresponses("litellm_proxy/gpt-4o", input="Tell me a joke")
+    """
+    return await arun(prepare(RESPONSES, model, non_empty_input(input, _RESPONSES_INPUT), kwargs, stream=stream))
 
 
 def _id(response_id: object) -> dict[str, str]:

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import json
 import logging
-import sys
 from typing import Any
 
 from shim._errors import mask
 from shim._router import package_settings
+from shim._settings import SETTINGS
 
 LOGGER = logging.getLogger("shim")
 _state = {"handler": False}
@@ -20,7 +20,7 @@ _state = {"handler": False}
 
 def turn_on() -> None:
     """Turn on the shim loggers' debug output (LiteLLM's `_turn_on_debug`): `shim.set_verbose = True`."""
-    setattr(sys.modules["shim"], "set_verbose", True)  # noqa: B010 (a module attribute pyright cannot see)
+    SETTINGS.set_verbose = True
     _configure()
 
 

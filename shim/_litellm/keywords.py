@@ -8,15 +8,13 @@ for (`Extras`). `around`/`aaround` wrap the sender: a mock answers locally, fall
 
 from __future__ import annotations
 
-import asyncio
-import time
-from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar, cast
 
 import openai
-import pydantic
 
+from shim._call import Call, Extras
+from shim._flow import Flow, Wait
 from shim._litellm import debug as _debug
 from shim._litellm import fallbacks as _fallbacks
 from shim._litellm import mock as _mock
@@ -25,9 +23,6 @@ from shim._litellm.params import PARAMS
 from shim._router import PREFIX, Route
 from shim._transport import tls as _transport
 from shim.exceptions import ConfigError
-
-if TYPE_CHECKING:
-    from shim._request import Call
 
 OutT = TypeVar("OutT")
 
@@ -43,20 +38,6 @@ TAKEN = (
     | {"response_format", "tools"}  # pydantic classes there become a json_schema format / function tools
 )
 _CACHE_CONTROL = frozenset({"no-cache", "no-store"})
-
-
-@dataclass(frozen=True, slots=True)
-class Extras:
-    """What a call's LiteLLM keywords ask for beyond the request itself."""
-
-    again: Callable[[Mapping[str, Any]], Call[Any, Any]]  # the same call with overrides, for a fallback
-    mock: _mock.Mock | None = None
-    fallbacks: _fallbacks.Fallbacks | None = None
-    parse_as: type[pydantic.BaseModel] | None = None
-    stream_timeout: float | None = None
-    verify: _transport.Verify | None = None  # None: SSL_VERIFY / shim.ssl_verify / SSL_CERT_FILE decide
-    client: openai.OpenAI | openai.AsyncOpenAI | None = None
-    timeout: object = None  # for mock_timeout
 
 
 def take(kwargs: dict[str, Any], again: Callable[[Mapping[str, Any]], Call[Any, Any]]) -> Extras:
@@ -104,45 +85,24 @@ def stream_options(options: openai.RequestOptions, extras: Extras, stream: bool)
         options["timeout"] = openai.Timeout(base.connect, read=extras.stream_timeout, write=base.write, pool=base.pool)
 
 
-def around(call: Call[Any, Any], send: Callable[[Call[Any, Any]], OutT]) -> OutT:
-    """Send `call` with its LiteLLM keywords applied."""
+def flow(call: Call[Any, Any], exchange: Callable[[Call[Any, Any]], Flow[OutT]], *, asynchronous: bool) -> Flow[OutT]:
+    """Send `call` with its LiteLLM keywords applied (`exchange` is one send and its result): a mock answers
+    locally, fallbacks are tried in turn when the call fails, a structured output gets `.parsed`."""
     extras = call.extras
     if extras is None:
-        return send(call)
+        return (yield from exchange(call))
     if extras.mock is not None:
         if extras.mock.timeout:
-            time.sleep(_mock.timeout_seconds(extras.timeout))
+            yield Wait(_mock.timeout_seconds(extras.timeout))
             raise _mock.timeout_error()
-        return _finish(_mocked(call, extras.mock, asynchronous=False), extras)
+        return _finish(_mocked(call, extras.mock, asynchronous=asynchronous), extras)
     _log(call)
     try:
-        return _finish(send(call), extras)
+        return _finish((yield from exchange(call)), extras)
     except openai.APIError as error:
         for n, fallback in _next(call, error):
             try:
-                return _finish(_mark(send(fallback), n), extras)
-            except openai.APIError as again:
-                error = again
-        raise error  # its own __cause__ (the SDK's exception, scrubbed) stays for debugging
-
-
-async def aaround(call: Call[Any, Any], send: Callable[[Call[Any, Any]], Awaitable[OutT]]) -> OutT:
-    """`around` for an async call."""
-    extras = call.extras
-    if extras is None:
-        return await send(call)
-    if extras.mock is not None:
-        if extras.mock.timeout:
-            await asyncio.sleep(_mock.timeout_seconds(extras.timeout))
-            raise _mock.timeout_error()
-        return _finish(_mocked(call, extras.mock, asynchronous=True), extras)
-    _log(call)
-    try:
-        return _finish(await send(call), extras)
-    except openai.APIError as error:
-        for n, fallback in _next(call, error):
-            try:
-                return _finish(_mark(await send(fallback), n), extras)
+                return _finish(_mark((yield from exchange(fallback)), n), extras)
             except openai.APIError as again:
                 error = again
         raise error  # its own __cause__ (the SDK's exception, scrubbed) stays for debugging

@@ -13,7 +13,6 @@ import asyncio
 import inspect
 import logging
 import queue
-import sys
 import threading
 import traceback
 import uuid
@@ -21,6 +20,7 @@ from collections.abc import Callable, Coroutine, Iterable, Mapping
 from datetime import datetime
 from typing import Any, cast
 
+from shim._settings import SETTINGS
 from shim.exceptions import ConfigError
 from shim.integrations.custom_logger import CustomLogger
 
@@ -56,7 +56,7 @@ class Callbacks:
     """The callbacks of one call, read once when it starts."""
 
     def __init__(self, per_call: Iterable[object]) -> None:
-        package = sys.modules["shim"]
+        package = SETTINGS
         self.inputs: list[Fn] = []
         self.successes: list[Fn] = []
         self.failures: list[Fn] = []

@@ -13,18 +13,20 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Awaitable, Callable, Mapping
-from contextvars import ContextVar
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import pydantic
 
+from shim._flow import Flow, adrive, drive, once
 from shim._observe import callbacks as _callbacks
+from shim._observe.hooks import CURRENT as _CURRENT
+from shim._settings import SETTINGS
 from shim._transport import http as _http
 
 if TYPE_CHECKING:
+    from shim._call import Call
     from shim._observe.otel import CallSpan
-    from shim._request import Call
 
 R = TypeVar("R")
 
@@ -138,34 +140,54 @@ class Observation:
             self.failure(error)
 
 
-_CURRENT: ContextVar[Observation | None] = ContextVar("shim_observation", default=None)
-
-
-def current() -> Observation | None:
-    """The observation of the call being sent in this context, if any (a stream made inside it adopts it)."""
-    return _CURRENT.get()
-
-
 def active() -> bool:
     """Whether anything listens to calls (package callbacks, or OpenTelemetry imported): the cheap check."""
     if _OTEL in sys.modules:
         return True
-    package = sys.modules["shim"]
-    return bool(package.callbacks or package.input_callback or package.success_callback or package.failure_callback)
+    return SETTINGS.listening()
 
 
-def observe(call: Call[Any, Any], send: Callable[[Call[Any, Any], Observation], R]) -> R:
-    """Send `call` observed; `send` gets the observation to watch a stream with."""
-    observation = _observation(call, is_async=False)
-    return _sync(observation, lambda: send(_with_headers(call, observation.start()), observation), _streams(call))
-
-
-async def aobserve(call: Call[Any, Any], send: Callable[[Call[Any, Any], Observation], Awaitable[R]]) -> R:
-    """`observe` for the async sender."""
-    observation = _observation(call, is_async=True)
-    return await _async(
-        observation, lambda: send(_with_headers(call, observation.start()), observation), _streams(call)
+def observation_of(call: Call[Any, Any], *, is_async: bool) -> Observation:
+    """The observation of a call the sender makes."""
+    route = call.route
+    return Observation(
+        path=call.spec.path,
+        model=route.model,
+        body=call.body,
+        base_url=route.base_url,
+        per_call=call.callbacks,
+        is_async=is_async,
     )
+
+
+def with_headers(call: Call[Any, Any], headers: dict[str, str]) -> Call[Any, Any]:
+    """`call` with the trace context's headers (the call's own win)."""
+    if not headers:
+        return call
+    options = call.options
+    return replace(call, options={**options, "headers": {**headers, **options.get("headers", {})}})
+
+
+def watch(
+    observation: Observation,
+    inner: Callable[[dict[str, str]], Flow[R]],
+    *,
+    streams: bool,
+    report: Callable[[R], object] | None = None,
+) -> Flow[R]:
+    """The observing layer: input callbacks, then `inner` (given the trace context's headers to send) as the call
+    being observed in this context, then its success or failure. A stream's end is its watcher's (`streams`)."""
+    token = _CURRENT.set(observation)
+    try:
+        value = yield from inner(observation.start())
+    except BaseException as error:
+        observation.failure(error)
+        raise
+    finally:
+        _CURRENT.reset(token)
+    if not streams:
+        observation.success(value if report is None else report(value))
+    return value
 
 
 def observed_call(
@@ -192,7 +214,7 @@ def observed_call(
         ...         path="chat/completions", model=kwargs["model"], body=kwargs, base_url=str(client.base_url))
     """
     observation = Observation(path=path, model=model, body=body, base_url=base_url)
-    return _sync(observation, lambda: send(observation.start(), observation), stream, report)
+    return drive(_sdk_flow(observation, send, stream, report), _no_call)
 
 
 async def aobserved_call(
@@ -207,65 +229,17 @@ async def aobserved_call(
 ) -> R:
     """`observed_call` for async clients (async callbacks run as tasks on the running loop)."""
     observation = Observation(path=path, model=model, body=body, base_url=base_url, is_async=True)
-    return await _async(observation, lambda: send(observation.start(), observation), stream, report)
+    return await adrive(_sdk_flow(observation, send, stream, report), _no_call)
 
 
-def _observation(call: Call[Any, Any], *, is_async: bool) -> Observation:
-    route = call.route
-    return Observation(
-        path=call.spec.path,
-        model=route.model,
-        body=call.body,
-        base_url=route.base_url,
-        per_call=call.callbacks,
-        is_async=is_async,
-    )
+def _sdk_flow(
+    observation: Observation, send: Callable[[dict[str, str], Observation], Any], stream: bool, report: Any
+) -> Flow[Any]:
+    return watch(observation, lambda headers: once(lambda: send(headers, observation)), streams=stream, report=report)
 
 
-def _with_headers(call: Call[Any, Any], headers: dict[str, str]) -> Call[Any, Any]:
-    if not headers:
-        return call
-    options = call.options
-    return replace(call, options={**options, "headers": {**headers, **options.get("headers", {})}})
-
-
-def _streams(call: Call[Any, Any]) -> bool:
-    return call.stream and call.spec.chunks is not None
-
-
-def _sync(
-    observation: Observation, send: Callable[[], R], streams: bool, report: Callable[[R], object] | None = None
-) -> R:
-    token = _CURRENT.set(observation)
-    try:
-        value = send()
-    except BaseException as error:
-        observation.failure(error)
-        raise
-    finally:
-        _CURRENT.reset(token)
-    if not streams:  # a stream's end is its watcher's
-        observation.success(value if report is None else report(value))
-    return value
-
-
-async def _async(
-    observation: Observation,
-    send: Callable[[], Awaitable[R]],
-    streams: bool,
-    report: Callable[[R], object] | None = None,
-) -> R:
-    token = _CURRENT.set(observation)
-    try:
-        value = await send()
-    except BaseException as error:
-        observation.failure(error)
-        raise
-    finally:
-        _CURRENT.reset(token)
-    if not streams:
-        observation.success(value if report is None else report(value))
-    return value
+def _no_call(step: object) -> Any:
+    raise TypeError(f"the SDK path sends through the SDK, not {step!r}")
 
 
 def assemble(path: str, chunks: list[Any], hidden: Callable[[], Mapping[str, Any]] = dict) -> Any:
@@ -289,36 +263,3 @@ def assemble(path: str, chunks: list[Any], hidden: Callable[[], Mapping[str, Any
         facts = dict(_callbacks.hidden_of(chunks[0]) or hidden())
         return attach(ResponsesAPIResponse.construct(**cast("Mapping[str, Any]", final)), facts)
     return final
-
-
-# The HTTP client's event hooks: each attempt the SDK makes (its retries included) goes to the call's span.
-
-
-def _on_request(request: _http.Request) -> None:
-    observation = _CURRENT.get()
-    if observation is not None:
-        observation.attempt(request)
-
-
-def _on_response(response: _http.Response) -> None:
-    observation = _CURRENT.get()
-    if observation is not None:
-        observation.answered(response)
-
-
-async def _aon_request(request: _http.Request) -> None:
-    _on_request(request)
-
-
-async def _aon_response(response: _http.Response) -> None:
-    _on_response(response)
-
-
-def event_hooks() -> dict[str, list[Callable[..., Any]]]:
-    """Event hooks for a sync HTTP client: one ContextVar read per request when nothing observes."""
-    return {"request": [_on_request], "response": [_on_response]}
-
-
-def async_event_hooks() -> dict[str, list[Callable[..., Any]]]:
-    """Event hooks for an async HTTP client."""
-    return {"request": [_aon_request], "response": [_aon_response]}

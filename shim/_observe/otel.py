@@ -21,9 +21,9 @@ from opentelemetry import propagate, trace
 from opentelemetry.trace import Span, SpanKind, Status, StatusCode
 from opentelemetry.util.types import AttributeValue
 
-from shim import __version__
 from shim._observe.callbacks import usage_of
 from shim._router import PREFIX
+from shim._version import __version__
 
 CAPTURE_CONTENT = "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT"
 

@@ -21,6 +21,7 @@ from typing import Any, Generic, TypeVar, get_args
 
 import openai
 
+from shim._observe import hooks
 from shim._observe import observation as _observe
 from shim._transport import http as _http
 
@@ -113,7 +114,7 @@ class _Watch:
     """One stream's link to its call's observation: chunks in, one end out, however the stream ends."""
 
     def __init__(self) -> None:
-        self.observation = _observe.current()
+        self.observation = hooks.current()
         self.reading = False  # inside our own next(): a close then is the SDK's, at the stream's end
         self.ended = False
 

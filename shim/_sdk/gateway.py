@@ -24,7 +24,7 @@ from shim._observe import observation as _observe
 from shim._observe import sdk as _observe_sdk
 from shim._router import PREFIX, package_settings, resolve_api_key, resolve_base_url
 from shim._transport import http as _http
-from shim._transport.clients import auth_headers, pool_verify
+from shim._transport.clients import CACHE, auth_headers, pool_verify
 from shim._transport.pooled import isolation_headers
 
 __all__ = ["AsyncOpenAI", "OpenAI", "gateway_route", "strip_prefix"]
@@ -224,17 +224,13 @@ class AsyncOpenAI(openai.AsyncOpenAI):
 
 def openai_client_for(base_url: str) -> openai.OpenAI:
     """The shim's cached (keyless) client for this gateway."""
-    from shim import client_cache
-
-    return client_cache.sync_client(base_url, pool_verify(base_url, None))
+    return CACHE.sync_client(base_url, pool_verify(base_url, None))
 
 
 def async_openai_client_for(base_url: str) -> openai.AsyncOpenAI | None:
     """The running loop's cached client for this gateway; None outside an event loop."""
-    from shim import client_cache
-
     try:
         asyncio.get_running_loop()
     except RuntimeError:
         return None
-    return client_cache.async_client(base_url, pool_verify(base_url, None))
+    return CACHE.async_client(base_url, pool_verify(base_url, None))

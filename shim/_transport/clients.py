@@ -28,7 +28,6 @@ import contextlib
 import functools
 import os
 import ssl
-import sys
 import threading
 import weakref
 from collections import OrderedDict
@@ -38,7 +37,8 @@ from typing import Generic, Literal, TypeVar
 import openai
 
 from shim._errors import mask
-from shim._observe.observation import async_event_hooks, event_hooks
+from shim._observe.hooks import async_event_hooks, event_hooks
+from shim._settings import SETTINGS
 from shim._transport import http as _http
 from shim._transport.bounds import AsyncBoundedTransport, BoundedTransport
 from shim._transport.pooled import AsyncPooledOpenAI, PooledOpenAI, pooled
@@ -264,7 +264,7 @@ class ClientCache:
             if not isinstance(given, openai.OpenAI):
                 raise TypeError("client= is an AsyncOpenAI: pass an openai.OpenAI to a sync call")
             return given
-        session: _http.Client | None = getattr(sys.modules["shim"], "client_session", None)
+        session: _http.Client | None = SETTINGS.client_session
         if session is not None:
             return pooled(PooledOpenAI, base_url, session)  # the user's session: never cached or closed here
         return self.sync_client(base_url, pool_verify(base_url, verify))
@@ -275,7 +275,7 @@ class ClientCache:
             if not isinstance(given, openai.AsyncOpenAI):
                 raise TypeError("client= is a sync OpenAI: pass an openai.AsyncOpenAI to an async call")
             return given
-        session: _http.AsyncClient | None = getattr(sys.modules["shim"], "aclient_session", None)
+        session: _http.AsyncClient | None = SETTINGS.aclient_session
         if session is not None:
             return pooled(AsyncPooledOpenAI, base_url, session)
         return self.async_client(base_url, pool_verify(base_url, verify))
@@ -368,3 +368,7 @@ def _finish_on_closed_loop(gateways: _LoopGateways) -> None:
         with contextlib.suppress(StopIteration, RuntimeError):
             generator.aclose().send(None)  # pyright: ignore[reportAttributeAccessIssue, reportUnknownMemberType]
     gateways.take_all()
+
+
+CACHE = ClientCache()
+"""The package's one cache of gateway clients (`shim.client_cache`): every call and `shim.OpenAI` share it."""

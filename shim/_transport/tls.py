@@ -10,9 +10,10 @@ or a session) is used as given and never cached or closed by shim: its owner clo
 from __future__ import annotations
 
 import os
-import sys
 
 import openai
+
+from shim._settings import SETTINGS
 
 Verify = bool | str
 _FALSE = frozenset({"false", "0", "no", "off"})
@@ -23,7 +24,7 @@ def resolve_verify(given: object) -> Verify:
     """The TLS verification setting of one call: True, False, or a CA bundle path."""
     value: object = given
     if value is None:
-        value = os.environ.get("SSL_VERIFY", getattr(sys.modules["shim"], "ssl_verify", True))
+        value = os.environ.get("SSL_VERIFY", SETTINGS.ssl_verify)
     if isinstance(value, str):
         if os.path.exists(value):
             return value

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
-    from shim.testing import RecordedRequest
+    from shim.testing._recorded import RecordedRequest
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from shim.testing import _api as _fake_api
 from shim.testing._api import Reply, error_body
 
 if TYPE_CHECKING:
-    from shim.testing import RecordedRequest
+    from shim.testing._recorded import RecordedRequest
 
 
 @dataclass
