@@ -23,7 +23,6 @@ from shim.exceptions import *  # noqa: F403  (the exceptions load with the packa
 # --- written by scripts/face.py from shim/_public.py: do not edit by hand ---
 if TYPE_CHECKING:
     from shim import types
-    from shim._builder import stream_chunk_builder
     from shim._endpoints.anthropic import anthropic, anthropic_messages
     from shim._endpoints.audio import aspeech, atranscription, speech, transcription
     from shim._endpoints.audio_types import TranscriptionResponse
@@ -99,6 +98,7 @@ if TYPE_CHECKING:
         list_input_items,
         responses,
     )
+    from shim._litellm.builder import stream_chunk_builder
     from shim._observe.callbacks import flush_callbacks
     from shim._sdk.gateway import AsyncOpenAI, OpenAI
     from shim._streaming import AsyncCustomStreamWrapper, CustomStreamWrapper

@@ -85,7 +85,7 @@ PUBLIC: dict[str, tuple[str, ...]] = {
         "alist_input_items",
     ),
     "shim._streaming": ("CustomStreamWrapper", "AsyncCustomStreamWrapper"),
-    "shim._builder": ("stream_chunk_builder",),
+    "shim._litellm.builder": ("stream_chunk_builder",),
     "shim._observe.callbacks": ("flush_callbacks",),
     "shim.integrations.custom_logger": ("CustomLogger",),
     "shim.patch": ("patch_openai", "unpatch_openai"),

@@ -27,6 +27,7 @@ from shim._litellm.keywords import TAKEN, mock_route, stream_options, take
 from shim._observe import observation as _observe
 from shim._observe.callbacks import per_call
 from shim._router import Route, Settings, check_provider, package_settings, resolve, resolve_api_key, resolve_base_url
+from shim._sdk import internals
 from shim._settings import SETTINGS
 from shim._transport import http as _http
 from shim._transport.bounds import Bounds, bounded
@@ -257,7 +258,7 @@ def _issue(client: openai.OpenAI | openai.AsyncOpenAI, call: Call[Any, Any]) -> 
         )
     if not _posts_bytes():  # openai < 2: the SDK serializes the body, and cannot serialize message objects
         return client.post(path, cast_to=_http.Response, body=jsonable(call.body), options=options, stream=call.stream)
-    template = _post_template()
+    template = internals.post_template()
     if template is None:
         return client.post(path, cast_to=_http.Response, content=encode(call.body), options=options, stream=call.stream)
     update = {"url": path, "content": encode(call.body), **options}
@@ -268,29 +269,6 @@ def _issue(client: openai.OpenAI | openai.AsyncOpenAI, call: Call[Any, Any]) -> 
 def _posts_bytes() -> bool:
     """Whether the installed SDK's `post()` takes a ready body (`content=`)."""
     return "content" in inspect.signature(openai.OpenAI.post).parameters
-
-
-# The fields `_issue` sets on a copy of the template: the path, the body, and what `request_options`/`_with_key` give.
-_TEMPLATE_FIELDS = frozenset({"url", "content", "headers", "params", "timeout", "max_retries"})
-
-
-@functools.cache
-def _post_template() -> Any:
-    """What `post()` builds on every call before it hands it to the client's public `request()`, made once, to be
-    copied with each call's path, body and options; or None to call `post()` itself.
-
-    Why a private openai name: `FinalRequestOptions` (in `openai._models`) is the type `request()` takes, and openai
-    exposes it nowhere public. `post()` builds one afresh per call, and pydantic resolves a dozen defaults with
-    deep copies (~30 us, a tenth of a bare HTTP client's whole call); a copy of a template costs ~3 us. Should a
-    release move it, or drop a field set here (a copy would then send no body), shim falls back to `post()`.
-    """
-    try:
-        from openai._models import FinalRequestOptions  # noqa: TID251  (the reason is in the docstring above)
-    except ImportError:
-        return None
-    if not _TEMPLATE_FIELDS.issubset(FinalRequestOptions.model_fields):
-        return None
-    return FinalRequestOptions.construct(method="post", url="")
 
 
 def _with_key(call: Call[Any, Any]) -> openai.RequestOptions:

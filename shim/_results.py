@@ -10,7 +10,7 @@ import contextlib
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar, cast
 
 import pydantic
 
@@ -39,7 +39,7 @@ def needs_list(name: str, *, of_objects: bool = True) -> ShapeCheck:
         value = body.get(name)
         if not isinstance(value, list):
             return f"'{name}' must be a list, got {type(value).__name__}"
-        items: list[object] = value  # pyright: ignore[reportUnknownVariableType]
+        items = cast("list[object]", value)
         for index, item in enumerate(items):
             if of_objects and not isinstance(item, dict):
                 return f"'{name}[{index}]' must be an object, got {type(item).__name__}"

@@ -217,7 +217,7 @@ def _start(events: AsyncGenerator[Any]) -> None:
     """To the _STARTED marker without awaiting (nothing before it awaits); this also registers the generator with
     the running loop, which closes it if it is dropped."""
     with contextlib.suppress(StopIteration):
-        events.__anext__().send(None)  # pyright: ignore[reportAttributeAccessIssue, reportUnknownMemberType]
+        events.__anext__().send(None)
 
 
 class AsyncCustomStreamWrapper(Generic[ChunkT]):

@@ -29,11 +29,11 @@ import logging
 import pkgutil
 import threading
 import weakref
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from types import ModuleType, TracebackType
-from typing import TYPE_CHECKING, Any, Generic, TypeGuard, TypeVar
+from typing import TYPE_CHECKING, Any, TypeGuard, TypeVar, cast
 
 import openai
 import openai.resources
@@ -49,6 +49,7 @@ from shim._sdk.gateway import (
     openai_client_for,
     strip_prefix,
 )
+from shim._sdk.internals import AsyncGatewayStream, GatewayStream, client_of, wants_raw_response
 from shim._sdk.wrapt import Wrapper
 from shim._sdk.wrapt import unwrap as _unwrap
 from shim._sdk.wrapt import wrap as _wrap
@@ -56,7 +57,7 @@ from shim._transport.clients import auth_headers
 from shim.exceptions import RouteError
 
 if TYPE_CHECKING:
-    from shim._streaming import AsyncCustomStreamWrapper, CustomStreamWrapper
+    pass
 
 __all__ = ["AsyncGatewayStream", "GatewayStream", "PatchHandle", "patch_openai", "unpatch_openai"]
 
@@ -66,7 +67,6 @@ T = TypeVar("T")
 
 # openai's `with_raw_response` / `with_streaming_response` mark their calls with this header (a constant in a
 # private openai module, so spelled out here): such a call needs the SDK's response objects, hence the SDK path.
-_RAW_RESPONSE_HEADER = "x-stainless-raw-response"
 _TEXT_FORMATS = frozenset({"text", "srt", "vtt"})
 
 # The plain calls the shim serves itself (the async twin is "a" + name): it skips the SDK's parameter
@@ -151,54 +151,6 @@ def _takes_model(function: object) -> bool:
         return "model" in inspect.signature(function).parameters
     except (TypeError, ValueError):
         return False
-
-
-class GatewayStream(openai.Stream[T], Generic[T]):
-    """What a routed `create(..., stream=True)` returns: an `openai.Stream` fed by the shim's stream.
-
-    Iterate it, use `with`, call `close()`, read `.response`, as with any `openai.Stream`. Chunks are the shim's
-    (subclasses of the openai chunk types), and so are errors (subclasses of the openai exceptions).
-    """
-
-    # openai.Stream.__init__ is not called: it needs the caller's OpenAI client to decode with, and the shim's
-    # stream already decodes. Every public method of openai.Stream is served by the ones below.
-    def __init__(self, stream: CustomStreamWrapper[T]) -> None:
-        self.response = stream.response
-        self._gateway_stream = stream
-
-    def __repr__(self) -> str:
-        return f"GatewayStream(model={self._gateway_stream.model!r})"
-
-    def __next__(self) -> T:
-        return next(self._gateway_stream)
-
-    def __iter__(self) -> Iterator[T]:
-        return self._gateway_stream
-
-    def close(self) -> None:
-        """Stop reading and release the connection."""
-        self._gateway_stream.close()
-
-
-class AsyncGatewayStream(openai.AsyncStream[T], Generic[T]):
-    """The async `GatewayStream`: an `openai.AsyncStream` (`async for`, `async with`, `await close()`)."""
-
-    def __init__(self, stream: AsyncCustomStreamWrapper[T]) -> None:
-        self.response = stream.response
-        self._gateway_stream = stream
-
-    def __repr__(self) -> str:
-        return f"AsyncGatewayStream(model={self._gateway_stream.model!r})"
-
-    async def __anext__(self) -> T:
-        return await self._gateway_stream.__anext__()
-
-    def __aiter__(self) -> AsyncIterator[T]:  # pyright: ignore[reportIncompatibleMethodOverride]
-        return self._gateway_stream
-
-    async def close(self) -> None:
-        """Stop reading and release the connection."""
-        await self._gateway_stream.aclose()
 
 
 class PatchHandle:
@@ -308,7 +260,7 @@ def _routed_kwargs(wrapped: Callable[..., Any], args: tuple[Any, ...], kwargs: d
 def _route(method: _Method, instance: object, kwargs: dict[str, Any]) -> Any:
     base_url, api_key = gateway_route()  # ConfigError before any I/O
     options = _client_options(instance)
-    if method.name in _FAST and not _wants_raw_response(kwargs.get("extra_headers")):
+    if method.name in _FAST and not wants_raw_response(kwargs.get("extra_headers")):
         return _fast(method, {**options, **_shim_kwargs(kwargs), "api_base": base_url, "api_key": api_key})
     resource = _gateway_resource(method, instance, base_url, api_key, options)
     headers: Mapping[str, Any] = kwargs.get("extra_headers") or {}
@@ -335,8 +287,7 @@ def _gateway_resource(method: _Method, instance: Any, base_url: str, api_key: st
 
 def _client_options(instance: object) -> dict[str, Any]:
     """The user's `timeout` / `max_retries` (from the client or `with_options`) where they differ from openai's."""
-    # A resource's client is only reachable through its `_client` attribute; nothing else of it is used.
-    client = getattr(instance, "_client", None)
+    client = client_of(instance)
     options: dict[str, Any] = {}
     timeout = getattr(client, "timeout", openai.DEFAULT_TIMEOUT)
     if timeout != openai.DEFAULT_TIMEOUT:
@@ -364,9 +315,9 @@ def _as_openai(result: Any, kwargs: Mapping[str, Any]) -> Any:
     from shim._streaming import AsyncCustomStreamWrapper, CustomStreamWrapper
 
     if isinstance(result, CustomStreamWrapper):
-        return GatewayStream(result)  # pyright: ignore[reportUnknownArgumentType, reportUnknownVariableType]
+        return GatewayStream[Any](cast("CustomStreamWrapper[Any]", result))
     if isinstance(result, AsyncCustomStreamWrapper):
-        return AsyncGatewayStream(result)  # pyright: ignore[reportUnknownArgumentType, reportUnknownVariableType]
+        return AsyncGatewayStream[Any](cast("AsyncCustomStreamWrapper[Any]", result))
     if kwargs.get("response_format") in _TEXT_FORMATS:
         from shim._endpoints.audio_types import TranscriptionResponse  # loaded only for a transcription
 
@@ -375,19 +326,12 @@ def _as_openai(result: Any, kwargs: Mapping[str, Any]) -> Any:
     return result
 
 
-def _wants_raw_response(headers: object) -> bool:
-    if not isinstance(headers, Mapping):
-        return False
-    items: Mapping[Any, Any] = headers  # pyright: ignore[reportUnknownVariableType]
-    return any(str(key).lower() == _RAW_RESPONSE_HEADER for key in items)
-
-
 def _shim_kwargs(kwargs: Mapping[str, Any]) -> dict[str, Any]:
     """openai's keyword arguments as the shim's: its `omit`/`not_given` sentinels dropped."""
     result = {key: value for key, value in kwargs.items() if not _sentinel(value)}
     headers = result.get("extra_headers")
     if isinstance(headers, Mapping):
-        items: Mapping[Any, Any] = headers  # pyright: ignore[reportUnknownVariableType]
+        items = cast("Mapping[Any, Any]", headers)
         result["extra_headers"] = {key: value for key, value in items.items() if not _sentinel(value)}
     return result
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from shim._endpoints.chat import completion
 from shim._endpoints.specs import CHAT, Messages, messages_field
@@ -38,7 +38,7 @@ def batch_completion(
 def _conversations(messages: object) -> list[dict[str, Any]]:
     if isinstance(messages, (str, bytes, dict)) or not isinstance(messages, Iterable):
         raise TypeError("batch_completion() needs messages=[[...], [...]]: a list of message lists")
-    batches: list[Any] = list(messages)  # pyright: ignore[reportUnknownArgumentType]
+    batches = list(cast("Iterable[Any]", messages))
     if not batches:
         raise ValueError("batch_completion() got no message lists: pass messages=[[{'role': 'user', ...}], ...]")
     checked: list[dict[str, Any]] = []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import typing
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -51,6 +52,10 @@ ResultT = TypeVar("ResultT")
 ChunkT = TypeVar("ChunkT")
 
 
+# Where the GenAI semantic conventions name the operation otherwise than LiteLLM's call type.
+_OPERATIONS = {"completion": "chat", "embedding": "embeddings"}
+
+
 @dataclass(frozen=True)
 class Spec(Generic[ResultT, ChunkT]):
     """One endpoint of the gateway."""
@@ -61,6 +66,12 @@ class Spec(Generic[ResultT, ChunkT]):
     method: Literal["get", "post", "delete"] = "post"
     takes_model: bool | Literal["optional"] = True  # "optional": the gateway's default model when none is given
     defaults: Mapping[str, Any] = field(default_factory=dict[str, Any])  # body fields the caller may override
+    call_type: str = ""  # LiteLLM's name for the call (its `CallTypes`), as its callbacks get it; async: "a" + it
+
+    @property
+    def operation(self) -> str:
+        """The call's GenAI operation name (OpenTelemetry's semantic conventions, where they name one)."""
+        return _OPERATIONS.get(self.call_type, self.call_type)
 
     @property
     def binary(self) -> bool:
@@ -106,7 +117,7 @@ def _response_event(**data: Any) -> Any:
 
 def _model_ids(**data: Any) -> list[str]:
     items: list[Any] = data["data"]
-    return [str(json_object(item).get("id") if json_object(item) else item) for item in items]  # pyright: ignore
+    return [str(entry.get("id") if (entry := json_object(item)) is not None else item) for item in items]
 
 
 def _decode_transcription(response: _http.Response, route: Route) -> dict[str, Any]:
@@ -138,6 +149,7 @@ CHAT: Spec[ModelResponse, ModelResponseStream] = Spec(
         prefix_model=True,
         fast=ModelResponseStream.model_validate,
     ),
+    call_type="completion",
 )
 _TEXT = Shape(
     TextCompletionResponse.construct,
@@ -145,18 +157,23 @@ _TEXT = Shape(
     prefix_model=True,
     fast=TextCompletionResponse.model_validate,
 )
-TEXT: Spec[TextCompletionResponse, TextCompletionResponse] = Spec("completions", _TEXT, _TEXT)
-EMBEDDING: Spec[EmbeddingResponse, None] = Spec(
-    "embeddings", Shape(_embedding_result, needs_list("data"), prefix_model=True)
+TEXT: Spec[TextCompletionResponse, TextCompletionResponse] = Spec(
+    "completions", _TEXT, _TEXT, call_type="text_completion"
 )
-IMAGES: Spec[ImageResponse, None] = Spec("images/generations", Shape(ImageResponse.construct, needs_list("data")))
+EMBEDDING: Spec[EmbeddingResponse, None] = Spec(
+    "embeddings", Shape(_embedding_result, needs_list("data"), prefix_model=True), call_type="embedding"
+)
+IMAGES: Spec[ImageResponse, None] = Spec(
+    "images/generations", Shape(ImageResponse.construct, needs_list("data")), call_type="image_generation"
+)
 RERANK: Spec[RerankResponse, None] = Spec(
-    "rerank", Shape(_rerank_result, needs_list("results")), defaults={"return_documents": True}
+    "rerank", Shape(_rerank_result, needs_list("results")), defaults={"return_documents": True}, call_type="rerank"
 )
 RESPONSES: Spec[ResponsesAPIResponse, Any] = Spec(
     "responses",
     Shape(ResponsesAPIResponse.construct, needs_list("output"), prefix_model=True),
     Shape(_response_event, finished=lambda event: event.get("type") in _FINAL_EVENTS),
+    call_type="responses",
 )
 
 
@@ -167,58 +184,82 @@ def _transcription(**data: Any) -> TranscriptionResponse:
 
 
 TRANSCRIPTION: Spec[TranscriptionResponse, None] = Spec(
-    "audio/transcriptions", Shape(_transcription, _needs_text, decode=_decode_transcription)
+    "audio/transcriptions", Shape(_transcription, _needs_text, decode=_decode_transcription), call_type="transcription"
 )
-SPEECH: Spec[BinaryResponse, None] = Spec("audio/speech", Binary())
+SPEECH: Spec[BinaryResponse, None] = Spec("audio/speech", Binary(), call_type="speech")
 # Some gateways list bare names instead of objects.
 MODELS: Spec[list[str], None] = Spec(
-    "models", Shape(_model_ids, needs_list("data", of_objects=False)), method="get", takes_model=False
+    "models",
+    Shape(_model_ids, needs_list("data", of_objects=False)),
+    method="get",
+    takes_model=False,
+    call_type="models",
 )
 
 
 # Image edits, moderations, files, batches and the Responses lifecycle. A `{name}` in a path is filled from the
 # ids the public function passes to `prepare` (quoted, so an id cannot reach another path).
 
-IMAGE_EDIT: Spec[ImageResponse, None] = Spec("images/edits", Shape(ImageResponse.construct, needs_list("data")))
-MODERATION: Spec[ModerationResponse, None] = Spec(
-    "moderations", Shape(ModerationResponse.construct, needs_list("results")), takes_model="optional"
+IMAGE_EDIT: Spec[ImageResponse, None] = Spec(
+    "images/edits", Shape(ImageResponse.construct, needs_list("data")), call_type="image_edit"
 )
-CREATE_FILE: Spec[FileObject, None] = Spec("files", Shape(FileObject.construct), takes_model=False)
+MODERATION: Spec[ModerationResponse, None] = Spec(
+    "moderations",
+    Shape(ModerationResponse.construct, needs_list("results")),
+    takes_model="optional",
+    call_type="moderation",
+)
+CREATE_FILE: Spec[FileObject, None] = Spec(
+    "files", Shape(FileObject.construct), takes_model=False, call_type="create_file"
+)
 FILE_LIST: Spec[FileList, None] = Spec(
-    "files", Shape(FileList.construct, needs_list("data")), method="get", takes_model=False
+    "files", Shape(FileList.construct, needs_list("data")), method="get", takes_model=False, call_type="file_list"
 )
 FILE_RETRIEVE: Spec[FileObject, None] = Spec(
-    "files/{file_id}", Shape(FileObject.construct), method="get", takes_model=False
+    "files/{file_id}", Shape(FileObject.construct), method="get", takes_model=False, call_type="file_retrieve"
 )
 FILE_DELETE: Spec[FileDeleted, None] = Spec(
-    "files/{file_id}", Shape(FileDeleted.construct), method="delete", takes_model=False
+    "files/{file_id}", Shape(FileDeleted.construct), method="delete", takes_model=False, call_type="file_delete"
 )
-FILE_CONTENT: Spec[BinaryResponse, None] = Spec("files/{file_id}/content", Binary(), method="get", takes_model=False)
-CREATE_BATCH: Spec[Batch, None] = Spec("batches", Shape(Batch.construct), takes_model=False)
+FILE_CONTENT: Spec[BinaryResponse, None] = Spec(
+    "files/{file_id}/content", Binary(), method="get", takes_model=False, call_type="file_content"
+)
+CREATE_BATCH: Spec[Batch, None] = Spec("batches", Shape(Batch.construct), takes_model=False, call_type="create_batch")
 LIST_BATCHES: Spec[BatchList, None] = Spec(
-    "batches", Shape(BatchList.construct, needs_list("data")), method="get", takes_model=False
+    "batches", Shape(BatchList.construct, needs_list("data")), method="get", takes_model=False, call_type="list_batches"
 )
-RETRIEVE_BATCH: Spec[Batch, None] = Spec("batches/{batch_id}", Shape(Batch.construct), method="get", takes_model=False)
-CANCEL_BATCH: Spec[Batch, None] = Spec("batches/{batch_id}/cancel", Shape(Batch.construct), takes_model=False)
+RETRIEVE_BATCH: Spec[Batch, None] = Spec(
+    "batches/{batch_id}", Shape(Batch.construct), method="get", takes_model=False, call_type="retrieve_batch"
+)
+CANCEL_BATCH: Spec[Batch, None] = Spec(
+    "batches/{batch_id}/cancel", Shape(Batch.construct), takes_model=False, call_type="cancel_batch"
+)
 GET_RESPONSE: Spec[ResponsesAPIResponse, None] = Spec(
     "responses/{response_id}",
     Shape(ResponsesAPIResponse.construct, needs_list("output"), prefix_model=True),
     method="get",
     takes_model=False,
+    call_type="get_responses",
 )
 DELETE_RESPONSE: Spec[DeleteResponseResult, None] = Spec(
-    "responses/{response_id}", Shape(DeleteResponseResult.construct), method="delete", takes_model=False
+    "responses/{response_id}",
+    Shape(DeleteResponseResult.construct),
+    method="delete",
+    takes_model=False,
+    call_type="delete_responses",
 )
 CANCEL_RESPONSE: Spec[ResponsesAPIResponse, None] = Spec(
     "responses/{response_id}/cancel",
     Shape(ResponsesAPIResponse.construct, needs_list("output"), prefix_model=True),
     takes_model=False,
+    call_type="cancel_responses",
 )
 INPUT_ITEMS: Spec[ResponseInputItemList, None] = Spec(
     "responses/{response_id}/input_items",
     Shape(ResponseInputItemList.construct, needs_list("data")),
     method="get",
     takes_model=False,
+    call_type="list_input_items",
 )
 
 
@@ -239,9 +280,9 @@ def messages_field(value: object) -> dict[str, Any]:
         raise TypeError("completion() needs messages=[{'role': 'user', 'content': '...'}]")
     candidate: Any = value
     if isinstance(candidate, (str, bytes, Mapping)) or not isinstance(candidate, Iterable):
-        kind: str = type(candidate).__name__  # pyright: ignore[reportUnknownArgumentType]
+        kind = type(typing.cast("object", candidate)).__name__
         raise TypeError(f"messages must be a list of message dicts, not {kind}")
-    items: list[Any] = list(candidate)  # pyright: ignore[reportUnknownArgumentType]
+    items = list(typing.cast("Iterable[Any]", candidate))
     if not items:
         raise ValueError("messages is empty: pass at least one message, e.g. [{'role': 'user', 'content': 'Hi'}]")
     if set(map(type, items)) == {dict}:  # the usual case, checked at C speed (~20 ns a message; ABC checks ~0.5 us)
@@ -305,14 +346,14 @@ def file_part(file: object, what: str, default_name: str = "audio") -> FilePart:
     if file is None:
         raise TypeError(f"{what} needs file=: a path, bytes, an open binary file or (filename, bytes)")
     if isinstance(file, (str, os.PathLike)):
-        path = Path(file)  # pyright: ignore[reportUnknownArgumentType]
+        path = Path(typing.cast("str | os.PathLike[str]", file))
         if not path.is_file():
             raise FileNotFoundError(f"{what} file not found: {path}")
         return path.name, path.read_bytes()
     if isinstance(file, (bytes, bytearray)):
         return default_name, bytes(file)
     if isinstance(file, tuple):
-        return _tuple_part(file)  # pyright: ignore[reportUnknownArgumentType]
+        return _tuple_part(typing.cast("tuple[Any, ...]", file))
     read = getattr(file, "read", None)
     if callable(read):
         data = read()
@@ -351,13 +392,16 @@ ANTHROPIC_MESSAGES: Spec[AnthropicMessagesResponse, AnthropicStreamEvent] = Spec
     "v1/messages",
     Shape(AnthropicMessagesResponse.construct, needs_list("content"), prefix_model=True),
     Shape(AnthropicStreamEvent.construct, finished=lambda event: event.get("type") == "message_stop"),
+    call_type="anthropic_messages",
 )
 # Takes the model only to resolve its route and group name; `shim._endpoints.facts` sends no query and caches
 # every group.
 MODEL_INFO: Spec[list[dict[str, Any]], None] = Spec(
-    "model/info", Shape(_model_entries, needs_list("data")), method="get"
+    "model/info", Shape(_model_entries, needs_list("data")), method="get", call_type="get_model_info"
 )
-TOKEN_COUNTER: Spec[int, None] = Spec("utils/token_counter", Shape(_total_tokens, _needs_count))
+TOKEN_COUNTER: Spec[int, None] = Spec(
+    "utils/token_counter", Shape(_total_tokens, _needs_count), call_type="token_counter"
+)
 
 
 def anthropic_fields(max_tokens: object, messages: object, system: object) -> dict[str, Any]:
@@ -406,7 +450,7 @@ def image_edit_files(image: object, mask: object) -> list[tuple[str, FilePart]]:
     if image is None:
         raise TypeError("image_edit() needs image=: a path, bytes, an open binary file or (filename, bytes), or a list")
     if isinstance(image, list):
-        images: list[Any] = image  # pyright: ignore[reportUnknownVariableType]
+        images = typing.cast("list[Any]", image)
         if not images:
             raise ValueError("image is an empty list: pass at least one image")
         parts = [("image[]", file_part(item, "image_edit() image", "image.png")) for item in images]
@@ -438,3 +482,19 @@ def batch_fields(completion_window: object, endpoint: object, input_file_id: obj
     if endpoint not in BATCH_ENDPOINTS:
         raise ValueError(f"endpoint must be one of {', '.join(map(repr, BATCH_ENDPOINTS))}, not {endpoint!r}")
     return {"completion_window": completion_window, "endpoint": endpoint, **identifier(input_file_id, "input_file_id")}
+
+
+SPECS: tuple[Spec[Any, Any], ...] = tuple(
+    typing.cast("Spec[Any, Any]", value) for value in list(globals().values()) if isinstance(value, Spec)
+)
+"""Every endpoint of the table."""
+_TEMPLATES = tuple((spec, re.compile(re.sub(r"\\{\w+\\}", "[^/]+", re.escape(spec.path)) + "$")) for spec in SPECS)
+
+
+def spec_for(method: str, path: str) -> Spec[Any, Any] | None:
+    """The table's endpoint for a request the SDK sends (`GET files/file-1`), or None when it has none."""
+    path = path.strip("/").removeprefix("v1/")
+    for spec, template in _TEMPLATES:
+        if spec.method == method.lower() and template.match(path):
+            return spec
+    return None

@@ -86,7 +86,7 @@ def merged(original: Mapping[str, Any], overrides: Overrides) -> dict[str, Any]:
 
 def _list(name: str, value: object) -> list[Any]:
     if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Sequence):
-        kind: str = type(value).__name__  # pyright: ignore[reportUnknownArgumentType]
+        kind = type(cast("object", value)).__name__
         raise TypeError(f"{name} must be a list of model names or dicts, not {kind}")
     return list(cast("Sequence[Any]", value))
 

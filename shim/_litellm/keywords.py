@@ -153,7 +153,8 @@ def _log(call: Call[Any, Any]) -> None:
 
 
 def _refuse_caching(caching: object, cache: object) -> None:
-    asks = bool(caching) or (isinstance(cache, Mapping) and not set(map(str, cache)) <= _CACHE_CONTROL)  # pyright: ignore[reportUnknownArgumentType]
+    control = set(map(str, cast("Mapping[object, object]", cache))) if isinstance(cache, Mapping) else None
+    asks = bool(caching) or (control is not None and not control <= _CACHE_CONTROL)
     if asks or (cache is not None and not isinstance(cache, Mapping)):
         raise ConfigError(
             "shim has no client-side cache (caching=/cache=): turn on the gateway's cache (litellm_settings: "

@@ -111,7 +111,7 @@ def _raise_status(status: int, message: str) -> None:
 def _document(path: str, mock: Mock, model: str) -> dict[str, Any]:
     value = mock.response
     if isinstance(value, Mapping):
-        return {"model": model, **{str(k): v for k, v in value.items()}}  # pyright: ignore[reportUnknownVariableType, reportUnknownArgumentType]
+        return {"model": model, **{str(k): v for k, v in cast("Mapping[object, Any]", value).items()}}
     text = value if isinstance(value, str) else DEFAULT_TEXT
     usage = {
         "prompt_tokens": PROMPT_TOKENS,

@@ -26,18 +26,6 @@ from shim.integrations.custom_logger import CustomLogger
 
 _log = logging.getLogger("shim.callbacks")
 
-# What LiteLLM calls each endpoint in `call_type`.
-CALL_TYPES = {
-    "chat/completions": "completion",
-    "completions": "text_completion",
-    "embeddings": "embedding",
-    "images/generations": "image_generation",
-    "rerank": "rerank",
-    "responses": "responses",
-    "audio/transcriptions": "transcription",
-    "audio/speech": "speech",
-    "models": "models",
-}
 # Body fields that are the call's input or its routing, not `optional_params`.
 _NOT_PARAMS = frozenset({"model", "messages", "input", "prompt", "metadata", "query", "documents", "file"})
 
@@ -92,7 +80,7 @@ def per_call(value: object) -> tuple[object, ...]:
         return ()
     if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
         raise TypeError(f"callbacks must be a list of CustomLogger objects or functions, not {value!r:.60}")
-    items: Iterable[object] = value  # pyright: ignore[reportUnknownVariableType]
+    items = cast("Iterable[object]", value)
     return tuple(items)
 
 
@@ -100,12 +88,19 @@ class CallLog:
     """One call's events, built into LiteLLM's `kwargs` and handed to its callbacks."""
 
     def __init__(
-        self, callbacks: Callbacks, *, path: str, model: str, body: Mapping[str, Any], api_base: str, is_async: bool
+        self,
+        callbacks: Callbacks,
+        *,
+        call_type: str,
+        model: str,
+        body: Mapping[str, Any],
+        api_base: str,
+        is_async: bool,
     ) -> None:
         self.callbacks = callbacks
         self.is_async = is_async
         self.call_id = str(uuid.uuid4())
-        self.call_type = ("a" if is_async else "") + CALL_TYPES.get(path, path.replace("/", "_"))
+        self.call_type = ("a" if is_async else "") + call_type  # as LiteLLM names it: `acompletion`
         self.model = model
         self.body = body
         self.api_base = api_base
@@ -283,10 +278,12 @@ def usage_of(response: object) -> dict[str, int]:
     usage: Any = getattr(response, "usage", None)
     if usage is None:
         return {}
-    if isinstance(usage, Mapping):
-        get: Callable[[str], Any] = usage.get  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
-    else:
-        get = lambda name: getattr(usage, name, None)  # noqa: E731
+    fields = cast("Mapping[str, Any]", usage) if isinstance(usage, Mapping) else None
+    source = cast("object", usage)
+
+    def get(name: str) -> Any:
+        return fields.get(name) if fields is not None else getattr(source, name, None)
+
     counts: dict[str, object] = {
         "input_tokens": get("prompt_tokens") if get("prompt_tokens") is not None else get("input_tokens"),
         "output_tokens": get("completion_tokens") if get("completion_tokens") is not None else get("output_tokens"),

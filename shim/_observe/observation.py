@@ -6,19 +6,19 @@ a span whose trace context goes to the gateway (`traceparent`), each HTTP attemp
 retries inside one `request()`, so attempts are seen from the HTTP client's event hooks), and the end, which for a
 stream is when it ends or is closed (`Observation` is the stream's watcher).
 
-`observed_call`/`aobserved_call` are the same for code that sends by other means (the patched openai client).
+`watch` is the same layer for code that sends by other means (`shim.OpenAI`, the patched openai client).
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import pydantic
 
-from shim._flow import Flow, adrive, drive, once
+from shim._flow import Flow
 from shim._observe import callbacks as _callbacks
 from shim._observe.hooks import CURRENT as _CURRENT
 from shim._settings import SETTINGS
@@ -31,19 +31,6 @@ if TYPE_CHECKING:
 R = TypeVar("R")
 
 _OTEL = "opentelemetry.trace"
-
-# What each endpoint's span calls its operation (GenAI semantic conventions, where they name one).
-OPERATIONS = {
-    "chat/completions": "chat",
-    "completions": "text_completion",
-    "embeddings": "embeddings",
-    "responses": "responses",
-    "images/generations": "image_generation",
-    "rerank": "rerank",
-    "audio/transcriptions": "transcription",
-    "audio/speech": "speech",
-    "models": "models",
-}
 
 
 def observing(call: Call[Any, Any]) -> bool:
@@ -58,6 +45,8 @@ class Observation:
         self,
         *,
         path: str,
+        call_type: str,
+        operation: str,
         model: str,
         body: Mapping[str, Any],
         base_url: str,
@@ -66,7 +55,9 @@ class Observation:
     ) -> None:
         callbacks = _callbacks.Callbacks(per_call)  # refuses string callbacks before anything is sent
         self.log = (
-            _callbacks.CallLog(callbacks, path=path, model=model, body=body, api_base=base_url, is_async=is_async)
+            _callbacks.CallLog(
+                callbacks, call_type=call_type, model=model, body=body, api_base=base_url, is_async=is_async
+            )
             if callbacks
             else None
         )
@@ -74,7 +65,7 @@ class Observation:
         if _OTEL in sys.modules:
             from shim._observe import otel as _otel
 
-            self.span = _otel.start(OPERATIONS.get(path, path), model, body, base_url)
+            self.span = _otel.start(operation, model, body, base_url)
         self.path = path
         self.model = model
         self.base_url = base_url
@@ -152,6 +143,8 @@ def observation_of(call: Call[Any, Any], *, is_async: bool) -> Observation:
     route = call.route
     return Observation(
         path=call.spec.path,
+        call_type=call.spec.call_type,
+        operation=call.spec.operation,
         model=route.model,
         body=call.body,
         base_url=route.base_url,
@@ -190,58 +183,6 @@ def watch(
     return value
 
 
-def observed_call(
-    send: Callable[[dict[str, str], Observation], R],
-    *,
-    path: str,
-    model: str,
-    body: Mapping[str, Any],
-    base_url: str,
-    stream: bool = False,
-    report: Callable[[R], object] | None = None,
-) -> R:
-    """Observe a call sent by other means (the patched openai client, `shim.OpenAI`): callbacks, span, attempts.
-
-    `send(headers, observation)` must send the request with `headers` added (the trace context) through a client
-    from `shim._transport.clients` (whose event hooks report each attempt), and return the result. For a stream
-    (`stream=True`), hand each chunk to `observation.chunk(chunk)` and call `observation.end(error)` once, with
-    None at its end, `GeneratorExit()` when closed early, or the error. `report(result)`, if given, is what the
-    span and the callbacks are shown of a result that is not the response itself (a raw HTTP response).
-
-    Example:
-        >>> if observation.active():
-        ...     return observation.observed_call(lambda headers, _: create(**kwargs, extra_headers=headers),
-        ...         path="chat/completions", model=kwargs["model"], body=kwargs, base_url=str(client.base_url))
-    """
-    observation = Observation(path=path, model=model, body=body, base_url=base_url)
-    return drive(_sdk_flow(observation, send, stream, report), _no_call)
-
-
-async def aobserved_call(
-    send: Callable[[dict[str, str], Observation], Awaitable[R]],
-    *,
-    path: str,
-    model: str,
-    body: Mapping[str, Any],
-    base_url: str,
-    stream: bool = False,
-    report: Callable[[R], object] | None = None,
-) -> R:
-    """`observed_call` for async clients (async callbacks run as tasks on the running loop)."""
-    observation = Observation(path=path, model=model, body=body, base_url=base_url, is_async=True)
-    return await adrive(_sdk_flow(observation, send, stream, report), _no_call)
-
-
-def _sdk_flow(
-    observation: Observation, send: Callable[[dict[str, str], Observation], Any], stream: bool, report: Any
-) -> Flow[Any]:
-    return watch(observation, lambda headers: once(lambda: send(headers, observation)), streams=stream, report=report)
-
-
-def _no_call(step: object) -> Any:
-    raise TypeError(f"the SDK path sends through the SDK, not {step!r}")
-
-
 def assemble(path: str, chunks: list[Any], hidden: Callable[[], Mapping[str, Any]] = dict) -> Any:
     """A stream's whole response: chat and text rebuilt from their chunks; the Responses API's final event's.
 
@@ -250,7 +191,7 @@ def assemble(path: str, chunks: list[Any], hidden: Callable[[], Mapping[str, Any
     if not chunks:
         return None
     if path in ("chat/completions", "completions"):
-        from shim._builder import stream_chunk_builder
+        from shim._litellm.builder import stream_chunk_builder
 
         return stream_chunk_builder(chunks)
     final: Any = getattr(chunks[-1], "response", None)  # response.completed / .incomplete / .failed

@@ -14,7 +14,7 @@ import functools
 import json
 import os
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 from opentelemetry import propagate, trace
@@ -147,8 +147,8 @@ def _request_attributes(
     stop = body.get("stop")
     if isinstance(stop, str):
         attributes["gen_ai.request.stop_sequences"] = [stop]
-    elif isinstance(stop, list) and all(isinstance(item, str) for item in stop):  # pyright: ignore[reportUnknownVariableType]
-        attributes["gen_ai.request.stop_sequences"] = [str(item) for item in stop]  # pyright: ignore[reportUnknownVariableType, reportUnknownArgumentType]
+    elif isinstance(stop, list) and all(isinstance(item, str) for item in cast("list[object]", stop)):
+        attributes["gen_ai.request.stop_sequences"] = [str(item) for item in cast("list[object]", stop)]
     encoding = body.get("encoding_format")
     if isinstance(encoding, str):
         attributes["gen_ai.request.encoding_formats"] = [encoding]
@@ -185,7 +185,7 @@ def _response_attributes(result: object, hidden: Mapping[str, Any]) -> dict[str,
 def _finish_reasons(result: object) -> list[Any]:
     choices: Any = getattr(result, "choices", None)
     if isinstance(choices, list):
-        items: list[object] = choices  # pyright: ignore[reportUnknownVariableType]
+        items = cast("list[object]", choices)
         return [reason for choice in items if (reason := getattr(choice, "finish_reason", None))]
     status = getattr(result, "status", None)  # the Responses API: completed, incomplete, failed
     return [status] if isinstance(status, str) else []
@@ -194,7 +194,7 @@ def _finish_reasons(result: object) -> list[Any]:
 def _gateway_attributes(hidden: object) -> dict[str, AttributeValue]:
     if not isinstance(hidden, Mapping):
         return {}
-    facts: Mapping[str, Any] = hidden  # pyright: ignore[reportUnknownVariableType]
+    facts = cast("Mapping[str, Any]", hidden)
     headers: Mapping[str, Any] = facts.get("additional_headers") or {}
     values = {
         "litellm.call_id": facts.get("litellm_call_id"),
@@ -208,7 +208,7 @@ def _gateway_attributes(hidden: object) -> dict[str, AttributeValue]:
 def _output(result: object) -> Any:
     choices: Any = getattr(result, "choices", None)
     if isinstance(choices, list):
-        items: list[object] = choices  # pyright: ignore[reportUnknownVariableType]
+        items = cast("list[object]", choices)
         return [_dump(getattr(choice, "message", None) or getattr(choice, "text", None)) for choice in items]
     output = getattr(result, "output", None)
     return _dump(output) if output is not None else None
@@ -216,7 +216,7 @@ def _output(result: object) -> Any:
 
 def _dump(value: Any) -> Any:
     if isinstance(value, list):
-        return [_dump(item) for item in value]  # pyright: ignore[reportUnknownVariableType]
+        return [_dump(item) for item in cast("list[Any]", value)]
     dump = getattr(value, "model_dump", None)
     return dump(mode="json", exclude_none=True, warnings=False) if dump is not None else value
 

@@ -1,8 +1,8 @@
 """Observing calls sent through the openai SDK's own methods: `shim.OpenAI` and the SDK path of `patch_openai()`.
 
 Every resource method of the SDK sends through the client's `request()`, which `shim.OpenAI` overrides; there the
-call is wrapped in `_observe.observed_call` (callbacks, one span, `traceparent` to the gateway). What the SDK
-returns decides what the span and the callbacks see:
+call is wrapped in the observing layer, `_observe.watch` (callbacks, one span, `traceparent` to the gateway).
+What the SDK returns decides what the span and the callbacks see:
 
 - a parsed object (`ChatCompletion`, `ParsedChatCompletion`, `Response`, ...): itself; the gateway's facts (call
   id, cost) come from the answer's headers, seen by the shim pool's event hooks;
@@ -17,74 +17,74 @@ returns decides what the span and the callbacks see:
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
-from typing import Any, Generic, TypeVar, get_args
+from typing import Any, Generic, TypeVar, cast, get_args
 
 import openai
 
+from shim._endpoints.specs import spec_for
+from shim._flow import Flow, adrive, drive, once
 from shim._observe import hooks
 from shim._observe import observation as _observe
+from shim._sdk.internals import wants_raw_response
 from shim._transport import http as _http
 
 T = TypeVar("T")
 R = TypeVar("R")
 
-# Spelled out, as in patch.py: openai's marker header for `with_raw_response` ("true") / `with_streaming_response`
-# ("stream"), a constant in a private openai module.
-_RAW_RESPONSE_HEADER = "x-stainless-raw-response"
 
 Send = Callable[[Any, Any], R]  # (options, stream_cls) -> the SDK's result
 
 
 def request(send: Send[R], options: Any, *, stream: bool, stream_cls: Any, base_url: str) -> R:
     """`send(options, stream_cls)` observed; `options` are the SDK's `FinalRequestOptions`."""
-    path, model, body = _describe(options)
-    observed_cls = _observed_cls(ObservedStream, stream_cls) if stream and not _raw(options) else None
-    return _observe.observed_call(
-        lambda headers, _: send(_with_headers(options, headers), observed_cls or stream_cls),
-        path=path,
-        model=model,
-        body=body,
-        base_url=base_url,
-        stream=observed_cls is not None,
-        report=_report,
-    )
+    return drive(_flow(send, options, stream, stream_cls, base_url, is_async=False), _no_call)
 
 
 async def arequest(send: Send[Awaitable[R]], options: Any, *, stream: bool, stream_cls: Any, base_url: str) -> R:
     """`request` for the async client."""
-    path, model, body = _describe(options)
-    observed_cls = _observed_cls(AsyncObservedStream, stream_cls) if stream and not _raw(options) else None
-    return await _observe.aobserved_call(
-        lambda headers, _: send(_with_headers(options, headers), observed_cls or stream_cls),
-        path=path,
-        model=model,
-        body=body,
-        base_url=base_url,
-        stream=observed_cls is not None,
+    return await adrive(_flow(send, options, stream, stream_cls, base_url, is_async=True), _no_call)
+
+
+def _flow(send: Send[Any], options: Any, stream: bool, stream_cls: Any, base_url: str, *, is_async: bool) -> Flow[Any]:
+    """The observing layer around the SDK's own send: one step, the SDK's `request()`."""
+    observed = _observed_cls(AsyncObservedStream if is_async else ObservedStream, stream_cls)
+    observed_cls = observed if stream and not wants_raw_response(options.headers) else None
+    observation = _observation(options, base_url, is_async)
+    return _observe.watch(
+        observation,
+        lambda headers: once(lambda: send(_with_headers(options, headers), observed_cls or stream_cls)),
+        streams=observed_cls is not None,
         report=_report,
     )
 
 
-def _describe(options: Any) -> tuple[str, str, Mapping[str, Any]]:
-    """The call's endpoint (as `_observe.OPERATIONS` names it: no ids from the path), model and body."""
-    path = str(options.url).strip("/")
-    if path not in _observe.OPERATIONS:
-        path = path.split("/", 1)[0]  # `models/gpt-4o`, `files/file-1/content`: their resource only
+def _observation(options: Any, base_url: str, is_async: bool) -> _observe.Observation:
+    """The call's observation, named by the endpoint table's row for its path (no ids), else by its resource."""
+    url = str(options.url)
+    spec = spec_for(str(options.method), url)
     body: Any = options.json_data
-    fields: Mapping[str, Any] = body if isinstance(body, Mapping) else {}  # pyright: ignore[reportUnknownVariableType]
+    fields = cast("Mapping[str, Any]", body if isinstance(body, Mapping) else {})
     model = fields.get("model")
-    return path, model if isinstance(model, str) else "", fields
+    resource = url.strip("/").split("/", 1)[0]  # `models/gpt-4o`, `files/file-1/content`: their resource only
+    return _observe.Observation(
+        path=spec.path if spec is not None else resource,
+        call_type=spec.call_type if spec is not None else resource,
+        operation=spec.operation if spec is not None else resource,
+        model=model if isinstance(model, str) else "",
+        body=fields,
+        base_url=base_url,
+        is_async=is_async,
+    )
 
 
-def _raw(options: Any) -> bool:
-    headers: Any = options.headers
-    return isinstance(headers, Mapping) and _RAW_RESPONSE_HEADER in headers
+def _no_call(step: object) -> Any:
+    raise TypeError(f"the SDK path sends through the SDK, not {step!r}")
 
 
 def _with_headers(options: Any, headers: dict[str, str]) -> Any:
     if headers:
         given: Any = options.headers
-        mine: Mapping[str, Any] = given if isinstance(given, Mapping) else {}  # pyright: ignore[reportUnknownVariableType]
+        mine = cast("Mapping[str, Any]", given if isinstance(given, Mapping) else {})
         options.headers = {**headers, **mine}  # the caller's own `traceparent` wins
     return options
 

@@ -16,13 +16,14 @@ import functools
 import inspect
 import os
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 import openai
 
 from shim._observe import observation as _observe
 from shim._observe import sdk as _observe_sdk
 from shim._router import PREFIX, package_settings, resolve_api_key, resolve_base_url
+from shim._sdk.internals import http_client_of
 from shim._transport import http as _http
 from shim._transport.clients import CACHE, auth_headers, pool_verify
 from shim._transport.pooled import isolation_headers
@@ -52,7 +53,7 @@ def _wire_options(options: Any) -> Any:
     """The request options with a `litellm_proxy/` model stripped, in the body (JSON or multipart) or the path."""
     body = options.json_data
     if isinstance(body, Mapping) and "model" in body:
-        fields: Mapping[str, Any] = body  # pyright: ignore[reportUnknownVariableType]
+        fields = cast("Mapping[str, Any]", body)
         options.json_data = {**fields, "model": strip_prefix(fields["model"])}
     url = options.url
     for prefixed in _MODEL_PATHS:
@@ -75,11 +76,6 @@ def _admin_key(cls: type, key: str) -> dict[str, Any]:
 def _headers(api_key: str, default_headers: Mapping[str, str] | None) -> dict[str, str]:
     # OpenAI's environment (org, project, OPENAI_CUSTOM_HEADERS) stays away; the gateway key is this client's.
     return {**isolation_headers(), **(default_headers or {}), **auth_headers(api_key)}
-
-
-def _pool(client: openai.OpenAI | openai.AsyncOpenAI) -> Any:
-    # The openai client exposes no public accessor for its HTTP client; `copy()` itself reads `_client`.
-    return client._client  # pyright: ignore[reportPrivateUsage]
 
 
 class OpenAI(openai.OpenAI):
@@ -116,7 +112,7 @@ class OpenAI(openai.OpenAI):
     ) -> None:
         base, key = gateway_route(api_key, base_url or api_base)
         shared = openai_client_for(base)
-        pool = http_client or _pool(shared)
+        pool = http_client or http_client_of(shared)
         super().__init__(
             api_key=key,
             **_admin_key(openai.OpenAI, key),
@@ -130,7 +126,7 @@ class OpenAI(openai.OpenAI):
         )
         del openai_only  # organization, project, webhook_secret, workload_identity, ... from `copy()`
         # Holding the cached client keeps its pool open while this one lives; None: the pool is this client's own.
-        self._shim_shared = shared if pool is _pool(shared) else None
+        self._shim_shared = shared if pool is http_client_of(shared) else None
 
     def __repr__(self) -> str:
         return f"shim.OpenAI(base_url={str(self.base_url)!r})"
@@ -183,7 +179,7 @@ class AsyncOpenAI(openai.AsyncOpenAI):
     ) -> None:
         base, key = gateway_route(api_key, base_url or api_base)
         shared = async_openai_client_for(base)
-        pool = http_client or (None if shared is None else _pool(shared))
+        pool = http_client or (None if shared is None else http_client_of(shared))
         super().__init__(
             api_key=key,
             **_admin_key(openai.AsyncOpenAI, key),
@@ -196,7 +192,7 @@ class AsyncOpenAI(openai.AsyncOpenAI):
             http_client=pool,
         )
         del openai_only
-        self._shim_shared = shared if shared is not None and pool is _pool(shared) else None
+        self._shim_shared = shared if shared is not None and pool is http_client_of(shared) else None
 
     def __repr__(self) -> str:
         return f"shim.AsyncOpenAI(base_url={str(self.base_url)!r})"

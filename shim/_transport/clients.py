@@ -31,8 +31,8 @@ import ssl
 import threading
 import weakref
 from collections import OrderedDict
-from collections.abc import AsyncGenerator, Callable
-from typing import Generic, Literal, TypeVar
+from collections.abc import AsyncGenerator, Callable, Coroutine
+from typing import Any, Generic, Literal, TypeVar, cast
 
 import openai
 
@@ -353,7 +353,7 @@ def _close_at_loop_shutdown(gateways: _LoopGateways, forget: Callable[[], None])
 
     generator = closer()
     with contextlib.suppress(StopIteration):
-        generator.__anext__().send(None)  # pyright: ignore[reportAttributeAccessIssue, reportUnknownMemberType]
+        cast("Coroutine[Any, Any, Any]", generator.__anext__()).send(None)
     return generator
 
 
@@ -366,7 +366,7 @@ def _finish_on_closed_loop(gateways: _LoopGateways) -> None:
     generator, gateways.closer = gateways.closer, None
     if generator is not None:
         with contextlib.suppress(StopIteration, RuntimeError):
-            generator.aclose().send(None)  # pyright: ignore[reportAttributeAccessIssue, reportUnknownMemberType]
+            cast("Coroutine[Any, Any, Any]", generator.aclose()).send(None)
     gateways.take_all()
 
 

@@ -22,14 +22,12 @@ from typing import Any, TypeVar, cast
 
 import openai
 
-from shim._transport import http as _http
+from shim._sdk.internals import OnceURLs
 
 # What the pooled clients are built with: never sent, because every request carries its tenant's key.
 NO_KEY = "shim-sends-the-key-per-request"
 _ENV_CUSTOM_HEADERS = "OPENAI_CUSTOM_HEADERS"
 _TELEMETRY = "x-stainless-"
-# Paths whose URL a client keeps (an id in a path, `files/file-abc`, makes a new one): beyond this, parsed each time.
-_MAX_URLS = 64
 
 
 def isolation_headers() -> Mapping[str, str]:
@@ -50,7 +48,7 @@ def isolation_headers() -> Mapping[str, str]:
     return cast("Mapping[str, str]", headers)
 
 
-class _Once:
+class _Once(OnceURLs):
     """The per-client parts of `default_headers` and `_prepare_url`, computed once (placed before the SDK's class)."""
 
     @property
@@ -60,15 +58,6 @@ class _Once:
             sdk: dict[str, str | openai.Omit] = cast("Any", super()).default_headers
             sent = self.__dict__["_sent"] = {name: value for name, value in sdk.items() if not _telemetry(name)}
         return sent
-
-    def _prepare_url(self, url: str) -> _http.URL:
-        urls: dict[str, _http.URL] = self.__dict__.setdefault("_urls", {})
-        prepared = urls.get(url)
-        if prepared is None:
-            prepared = cast("_http.URL", cast("Any", super())._prepare_url(url))
-            if len(urls) < _MAX_URLS:
-                urls[url] = prepared  # a URL is immutable, and a pooled client's base URL never changes
-        return prepared
 
 
 def _telemetry(name: str) -> bool:

@@ -66,8 +66,10 @@ def _last_user_text(messages: list[dict[str, Any]]) -> str:
         if isinstance(content, str):
             return content
         if isinstance(content, list):
-            parts: list[Any] = content  # pyright: ignore[reportUnknownVariableType]
-            return " ".join(str(part.get("text", "")) for part in parts if isinstance(part, dict))  # pyright: ignore
+            parts = cast("list[Any]", content)
+            return " ".join(
+                str(cast("dict[str, Any]", part).get("text", "")) for part in parts if isinstance(part, dict)
+            )
     return ""
 
 

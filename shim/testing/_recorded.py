@@ -8,7 +8,7 @@ import json
 import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ class RecordedRequest:
             value = (filename, data) if filename else data.decode()
             if str(name) in fields:
                 earlier = fields[str(name)]
-                value = [*(earlier if isinstance(earlier, list) else [earlier]), value]  # pyright: ignore
+                value = [*(cast("list[Any]", earlier) if isinstance(earlier, list) else [earlier]), value]
             fields[str(name)] = value
         return fields
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import pydantic
 
@@ -108,6 +108,6 @@ def _as_dict(chunk: Any) -> dict[str, Any]:
     if isinstance(chunk, pydantic.BaseModel):
         return chunk.model_dump(mode="json", exclude_none=True)
     if isinstance(chunk, Mapping):
-        mapping: Mapping[str, Any] = chunk  # pyright: ignore[reportUnknownVariableType]
+        mapping = cast("Mapping[str, Any]", chunk)
         return dict(mapping)
     raise TypeError(f"stream_chunk_builder() takes stream chunks or dicts, not {type(chunk).__name__}")

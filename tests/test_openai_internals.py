@@ -1,0 +1,75 @@
+"""Each place shim touches the openai SDK below its public API (shim/_sdk/internals.py) still works as shim assumes.
+
+These fail loudly, naming the touch, when an openai release moves or changes one; shim itself then falls back to
+the public behaviour each one's docstring names, so a user's calls keep working while this is fixed.
+"""
+
+from __future__ import annotations
+
+import inspect
+
+import openai
+import pytest
+
+from shim._sdk import internals
+from shim._transport.pooled import PooledOpenAI
+
+
+def test_the_request_options_template_has_every_field_shim_sets() -> None:
+    template = internals.post_template()
+    assert template is not None, "openai._models.FinalRequestOptions moved or lost a field: shim falls back to post()"
+    copy = template.model_copy(update={"url": "chat/completions", "content": b"{}", "headers": {"a": "b"}})
+    assert (copy.method, copy.url, copy.content, copy.headers) == ("post", "chat/completions", b"{}", {"a": "b"})
+
+
+def test_a_client_keeps_its_http_pool_where_copy_reads_it() -> None:
+    client = openai.OpenAI(api_key="k", base_url="http://127.0.0.1:9")
+    try:
+        pool = internals.http_client_of(client)
+        assert pool is not None, "openai.OpenAI no longer keeps its HTTP client in `_client`"
+        assert internals.http_client_of(client.with_options(timeout=3)) is pool  # a copy shares the pool
+    finally:
+        client.close()
+
+
+def test_a_resource_knows_its_client() -> None:
+    client = openai.OpenAI(api_key="k", base_url="http://127.0.0.1:9", max_retries=5)
+    try:
+        assert internals.client_of(client.chat.completions) is client, "resources no longer keep `_client`"
+    finally:
+        client.close()
+
+
+def test_the_sdk_still_prepares_each_url_through_the_overridden_method() -> None:
+    assert "_prepare_url" in vars(openai.OpenAI.__mro__[1]) or hasattr(openai.OpenAI, "_prepare_url")
+    assert list(inspect.signature(openai.OpenAI._prepare_url).parameters) == ["self", "url"]  # pyright: ignore[reportPrivateUsage]
+    client = PooledOpenAI(api_key="k", base_url="http://127.0.0.1:9/v1")
+    try:
+        first = client._prepare_url("chat/completions")  # pyright: ignore[reportPrivateUsage]
+        assert str(first) == "http://127.0.0.1:9/v1/chat/completions"
+        assert client._prepare_url("chat/completions") is first  # pyright: ignore[reportPrivateUsage]
+    finally:
+        client.close()
+
+
+@pytest.mark.parametrize(
+    ("ours", "theirs"),
+    [(internals.GatewayStream, openai.Stream), (internals.AsyncGatewayStream, openai.AsyncStream)],
+)
+def test_the_gateway_streams_serve_every_public_method_of_openais(ours: type, theirs: type) -> None:
+    public = {name for name in vars(theirs) if not name.startswith("_") and callable(getattr(theirs, name))}
+    public |= {"__iter__", "__next__"} if theirs is openai.Stream else {"__aiter__", "__anext__"}
+    served = {name for name in public if getattr(ours, name) is not getattr(theirs, name)}
+    inherited = public - served
+    # Methods inherited from openai's class work only if they use nothing `__init__` sets: the context managers and
+    # `aclose` (openai 3.x) call `close()`, which is served.
+    assert inherited <= {"__enter__", "__exit__", "__aenter__", "__aexit__", "aclose"}, (
+        f"openai.{theirs.__name__} has methods GatewayStream does not serve: {sorted(inherited)}"
+    )
+
+
+def test_the_raw_response_marker_is_openais() -> None:
+    from openai import _constants  # the private constant, read here only to compare
+
+    assert _constants.RAW_RESPONSE_HEADER.lower() == internals.RAW_RESPONSE_HEADER
+    assert internals.wants_raw_response({_constants.RAW_RESPONSE_HEADER: "true"})
