@@ -67,10 +67,11 @@ def test_env_is_read_at_call_time_not_import_time(monkeypatch, proxy) -> None:  
 
 def test_all_lazy_loader_and_endpoint_table_agree() -> None:
     """Every lazily loaded name is public and loads; every endpoint in the table has a public sync/async pair."""
+    from shim import _public
     from shim._endpoints import specs as _specs
-    from shim._request import CACHE
+    from shim._transport.clients import CACHE
 
-    lazy = set(shim._LAZY)  # pyright: ignore[reportPrivateUsage]
+    lazy = set(_public.WHERE)
     assert lazy <= set(shim.__all__)
     exceptions = {name for name in shim.__all__ if _is_exception(getattr(shim, name))}
     attributes = {"__version__", "api_base", "api_key", "use_litellm_proxy", "types", "close", "aclose"}
@@ -97,6 +98,37 @@ def test_all_lazy_loader_and_endpoint_table_agree() -> None:
         twin = name[1:] if name.startswith("a") and name[1:] in public_functions else "a" + name
         assert twin in public_functions, f"{name} has no sync/async twin"
     assert len(paths) == len(specs), "two specs share a path"
+
+
+def test_every_name_of_the_public_table_is_defined_where_the_table_says() -> None:
+    """A row naming a function its module does not define fails here, not at a user's first call."""
+    import importlib
+
+    from shim import _public
+
+    for name, (module, attribute) in _public.WHERE.items():
+        assert hasattr(importlib.import_module(module), attribute), f"{module} defines no {attribute} (shim.{name})"
+    for module, names in _public.PUBLIC.items():
+        assert len(set(names)) == len(names), f"{module} is listed twice"
+
+
+def test_the_face_is_written_from_the_table() -> None:
+    """`__all__` and the type checkers' imports in shim/__init__.py are what scripts/face.py writes."""
+    import pathlib
+
+    script = pathlib.Path(__file__).parent.parent / "scripts" / "face.py"
+    result = subprocess.run([sys.executable, str(script), "--check"], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_endpoint_has_its_litellm_call_type_and_operation() -> None:
+    from shim._endpoints import specs as _specs
+
+    assert len(_specs.SPECS) == 27
+    for spec in _specs.SPECS:
+        assert spec.call_type and spec.operation, spec.path
+        assert _specs.spec_for(spec.method, spec.path.replace("{", "").replace("}", "")) is spec
+    assert len({spec.call_type for spec in _specs.SPECS}) == len(_specs.SPECS)
 
 
 def test_fake_proxy_serves_every_endpoint_in_the_table(proxy) -> None:  # type: ignore[no-untyped-def]

@@ -493,8 +493,9 @@ _TEMPLATES = tuple((spec, re.compile(re.sub(r"\\{\w+\\}", "[^/]+", re.escape(spe
 
 def spec_for(method: str, path: str) -> Spec[Any, Any] | None:
     """The table's endpoint for a request the SDK sends (`GET files/file-1`), or None when it has none."""
-    path = path.strip("/").removeprefix("v1/")
-    for spec, template in _TEMPLATES:
-        if spec.method == method.lower() and template.match(path):
-            return spec
+    path = path.strip("/")
+    for candidate in (path, path.removeprefix("v1/")):
+        for spec, template in _TEMPLATES:
+            if spec.method == method.lower() and template.match(candidate):
+                return spec
     return None
