@@ -1,67 +1,89 @@
-"""Write the package face's generated part from the table of public names (`shim/_public.py`).
+"""Write the package face's type stub, `shim/__init__.pyi`, from the table of public names (`shim/_public.py`).
 
-    python scripts/face.py          # rewrite shim/__init__.py
-    python scripts/face.py --check  # exit 1 if shim/__init__.py is not what this writes
+    python scripts/face.py          # rewrite shim/__init__.pyi
+    python scripts/face.py --check  # exit 1 if shim/__init__.pyi is not what this writes
 
-Each public name is written once, in `shim._public.PUBLIC` (lazily loaded names), `shim._settings.Settings` (the
-package settings) or `shim.exceptions.__all__`; the face's `TYPE_CHECKING` imports (what type checkers and
-editors read) and its `__all__` are written here from them, then formatted by ruff as the rest of the code.
+Each public name is written once: in `shim._public.PUBLIC` (lazily loaded names), `shim._settings.Settings` (the
+package settings, with their types) or `shim.exceptions.__all__`. At run time the face loads each name from the
+table (`shim/__init__.py`); type checkers and editors read this stub, written from the same table and formatted
+by ruff as the rest of the code.
 """
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import cast
 
 ROOT = Path(__file__).resolve().parent.parent
-FACE = ROOT / "shim" / "__init__.py"
-START = "# --- written by scripts/face.py from shim/_public.py: do not edit by hand ---\n"
-END = "# --- end of what scripts/face.py writes ---\n"
-# Defined by the face itself.
-OWN = ("__version__", "aclose", "close", "types")
+STUB = ROOT / "shim" / "__init__.pyi"
+HEADER = '"""The type stub of `shim`: written by scripts/face.py from shim/_public.py; do not edit by hand."""\n\n'
 
 
 def generated() -> str:
     sys.path.insert(0, str(ROOT))
     from shim import _public, _settings, exceptions
 
-    lines = ["if TYPE_CHECKING:", "    from shim import types"]
-    by_module: dict[str, list[str]] = {}
+    lines = ["from typing import Any", "", "from shim import types as types"]
+    by_module: dict[str, list[str]] = {"shim.exceptions": list(exceptions.__all__)}
+    renamed: list[str] = []
     for name, (module, attribute) in _public.WHERE.items():
-        by_module.setdefault(module, []).append(attribute if attribute == name else f"{attribute} as {name}")
+        if attribute == name:
+            by_module.setdefault(module, []).append(name)
+        else:  # a stub re-exports only `import x as x`: the other name is an alias of a private import
+            lines.append(f"from {module} import {attribute} as _{attribute}")
+            renamed.append(f"{name} = _{attribute}")
     for module in sorted(by_module):
-        names = ", ".join(sorted(by_module[module]))
-        lines.append(f"    from {module} import {names}")
-    names = sorted({*_public.WHERE, *_settings.NAMES, *exceptions.__all__, *OWN})
-    lines += ["", "__all__ = ["] + [f'    "{name}",' for name in names] + ["]"]
-    return START + "\n".join(lines) + "\n" + END
+        lines += [f"from {module} import {name} as {name}" for name in sorted(by_module[module])]
+    lines += ["", *renamed]
+    lines += ["", "__version__: str"]
+    docs = _setting_docs(ROOT / "shim" / "_settings.py")
+    for field, annotation in _settings.Settings.__annotations__.items():
+        lines += [f"{field}: {annotation}", f'"""{docs[field]}"""']
+    lines += [
+        "",
+        "def close() -> None: ...",
+        "async def aclose() -> None: ...",
+        "def _turn_on_debug() -> None: ...",
+    ]
+    return HEADER + "\n".join(lines) + "\n"
 
 
-def written(text: str) -> str:
-    """The face with its generated part replaced, formatted as ruff formats the project."""
-    start, end = text.index(START), text.index(END) + len(END)
-    face = text[:start] + generated() + text[end:]
+def _setting_docs(path: Path) -> dict[str, str]:
+    """Each setting's docstring (the string under its field in `Settings`)."""
+    tree = ast.parse(path.read_text())
+    settings = next(node for node in tree.body if isinstance(node, ast.ClassDef) and node.name == "Settings")
+    docs: dict[str, str] = {}
+    for field, after in zip(settings.body, settings.body[1:], strict=False):
+        named = isinstance(field, ast.AnnAssign) and isinstance(field.target, ast.Name)
+        if named and isinstance(after, ast.Expr) and isinstance(after.value, ast.Constant):
+            docs[cast("ast.Name", cast("ast.AnnAssign", field).target).id] = str(after.value.value)
+    return docs
+
+
+def formatted(text: str) -> str:
+    """`text` as ruff writes the project's code."""
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "__init__.py"
-        path.write_text(face)
+        path = Path(folder) / "__init__.pyi"
+        path.write_text(text)
         config = ["--config", str(ROOT / "pyproject.toml")]
         ruff = [sys.executable, "-m", "ruff"]
-        subprocess.run([*ruff, "check", "-q", *config, "--select", "I", "--fix", str(path)], check=True)
+        subprocess.run([*ruff, "check", "-q", *config, "--fix", str(path)], check=True)
         subprocess.run([*ruff, "format", "-q", *config, str(path)], check=True)
         return path.read_text()
 
 
 def main() -> int:
-    current = FACE.read_text()
-    wanted = written(current)
+    wanted = formatted(generated())
     if "--check" in sys.argv:
-        if wanted != current:
-            print("shim/__init__.py is not current: run python scripts/face.py")
+        if not STUB.exists() or STUB.read_text() != wanted:
+            print("shim/__init__.pyi is not current: run python scripts/face.py")
             return 1
         return 0
-    FACE.write_text(wanted)
+    STUB.write_text(wanted)
     return 0
 
 

@@ -13,7 +13,7 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable, Generator
 from dataclasses import dataclass
-from typing import Any, TypeVar, cast
+from typing import Any, Generic, TypeVar, cast
 
 R = TypeVar("R")
 
@@ -30,40 +30,59 @@ class Wait:
 
 def drive(flow: Flow[R], send: Callable[[Any], Any]) -> R:
     """Run `flow`, sending each `Call` it yields with `send`; return what it returns."""
-    try:
-        step = next(flow)
-        while True:
-            try:
-                if isinstance(step, Wait):
-                    outcome = time.sleep(step.seconds)
-                else:
-                    outcome = step() if callable(step) else send(step)
-            except BaseException as error:  # the layers see every failure (a cancel too) and re-raise it
-                step = flow.throw(error)
-            else:
-                step = flow.send(outcome)
-    except StopIteration as stop:
-        result: R = stop.value
-        return result
+    run = _Run(flow)
+    while run.going:
+        step = run.step
+        try:
+            outcome = time.sleep(step.seconds) if isinstance(step, Wait) else step() if callable(step) else send(step)
+        except BaseException as error:  # the layers see every failure (a cancel too) and re-raise it
+            run.throw(error)
+        else:
+            run.send(outcome)
+    return run.value
 
 
 async def adrive(flow: Flow[R], send: Callable[[Any], Awaitable[Any]]) -> R:
     """`drive` on the running event loop: each step is awaited."""
-    try:
-        step = next(flow)
-        while True:
-            try:
-                if isinstance(step, Wait):
-                    outcome = await asyncio.sleep(step.seconds)
-                else:
-                    outcome = await (cast("Awaitable[Any]", step()) if callable(step) else send(step))
-            except BaseException as error:
-                step = flow.throw(error)
-            else:
-                step = flow.send(outcome)
-    except StopIteration as stop:
-        result: R = stop.value
-        return result
+    run = _Run(flow)
+    while run.going:
+        try:
+            outcome = await _perform(run.step, send)
+        except BaseException as error:
+            run.throw(error)
+        else:
+            run.send(outcome)
+    return run.value
+
+
+def _perform(step: Any, send: Callable[[Any], Awaitable[Any]]) -> Awaitable[Any]:
+    if isinstance(step, Wait):
+        return asyncio.sleep(step.seconds)
+    return cast("Awaitable[Any]", step()) if callable(step) else send(step)
+
+
+class _Run(Generic[R]):
+    """A flow being run: its next step, or once it has returned, its value."""
+
+    __slots__ = ("flow", "going", "step", "value")
+
+    def __init__(self, flow: Flow[R]) -> None:
+        self.flow = flow
+        self.going = True
+        self._resume(flow.send, None)
+
+    def send(self, outcome: Any) -> None:
+        self._resume(self.flow.send, outcome)
+
+    def throw(self, error: BaseException) -> None:
+        self._resume(self.flow.throw, error)
+
+    def _resume(self, resume: Callable[[Any], Any], argument: Any) -> None:
+        try:
+            self.step = resume(argument)
+        except StopIteration as stop:
+            self.going = False
+            self.value: R = stop.value
 
 
 def once(step: Any) -> Flow[Any]:

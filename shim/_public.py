@@ -1,6 +1,8 @@
-"""Every public name of the package, written once: the module that defines it. The face (`shim/__init__.py`) loads
-each on first use from here, and its `__all__` and its `TYPE_CHECKING` imports (what type checkers and editors
-read) are written from here by `scripts/face.py` (a test fails when they are not current).
+"""Every public name of the package, written once: the module that defines it.
+
+The face (`shim/__init__.py`) loads each on first use from here and builds its `__all__` from here; its type stub
+(`shim/__init__.pyi`, what type checkers and editors read) is written from here by `scripts/face.py`, and a test
+fails when it is not current.
 """
 
 from __future__ import annotations
@@ -120,6 +122,17 @@ WHERE: dict[str, tuple[str, str]] = {
     **RENAMED,
 }
 """Every lazily loaded public name: (module, attribute)."""
+
+
+OWN = ("__version__", "aclose", "close", "types")
+"""Public names the face defines itself."""
+
+
+def face_names() -> list[str]:
+    """`shim.__all__`: every lazily loaded name, setting and exception, and the face's own names, sorted."""
+    from shim import _settings, exceptions
+
+    return sorted({*WHERE, *_settings.NAMES, *exceptions.__all__, *OWN})
 
 
 def load(name: str) -> Any:

@@ -293,32 +293,25 @@ def _first(kwargs: dict[str, Any], name: str, alias: str) -> Any:
     return value if value is not None else other
 
 
-def _timeout(value: object) -> float | openai.Timeout:
-    if isinstance(value, openai.Timeout):
-        return value
+def _seconds(name: str, value: object, also: str = "") -> float:
+    """A number of seconds in (0, a year], checked before I/O."""
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= _MAX_TIMEOUT:
-        raise ValueError(
-            f"timeout must be a number of seconds > 0 and <= {_MAX_TIMEOUT} or an openai.Timeout, not {value!r}"
-        )
+        raise ValueError(f"{name} must be a number of seconds > 0 and <= {_MAX_TIMEOUT}{also}, not {value!r}")
     return float(value)
+
+
+def _timeout(value: object) -> float | openai.Timeout:
+    return value if isinstance(value, openai.Timeout) else _seconds("timeout", value, " or an openai.Timeout")
 
 
 def _total_timeout(value: object) -> float | None:
-    if value is None:
-        value = SETTINGS.total_timeout
-        if value is None:
-            return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= _MAX_TIMEOUT:
-        raise ValueError(f"total_timeout must be a number of seconds > 0 and <= {_MAX_TIMEOUT}, not {value!r}")
-    return float(value)
+    value = SETTINGS.total_timeout if value is None else value
+    return None if value is None else _seconds("total_timeout", value)
 
 
 def _max_response_bytes(value: object) -> int | None:
-    if value is _NOT_GIVEN:
-        value = SETTINGS.max_response_bytes
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+    value = SETTINGS.max_response_bytes if value is _NOT_GIVEN else value
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
         raise ValueError(f"max_response_bytes must be a positive int, or None for no limit, not {value!r}")
     return value
 

@@ -17,21 +17,41 @@ DEFAULT_MAX_RESPONSE_BYTES = 128 * 1024 * 1024
 
 @dataclass(slots=True)
 class Settings:
-    """Every package setting and its default; the face documents each (`shim/__init__.py`)."""
+    """Every package setting, its type, its default and what it does (the face's stub, `shim/__init__.pyi`, is
+    written from here)."""
 
     api_base: str | None = None
+    """The gateway's base URL for every call that passes none (beats LITELLM_PROXY_API_BASE)."""
     api_key: str | None = field(default=None, repr=False)
+    """The gateway key for every call that passes none (beats LITELLM_PROXY_API_KEY)."""
     use_litellm_proxy: bool = False
+    """Send every model string to the gateway as it is, prefix or not."""
     total_timeout: float | None = None
+    """Seconds a whole call may take, retries and their waits included, for calls that pass no `total_timeout`."""
     max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES
+    """The largest non-streamed answer (decoded) a call reads, for calls that pass no `max_response_bytes`."""
     input_callback: list[Any] = field(default_factory=list[Any])
+    """Functions called with `kwargs` before each request."""
     success_callback: list[Any] = field(default_factory=list[Any])
+    """Functions called `fn(kwargs, response, start_time, end_time)` after each successful call (a stream: at
+    its end)."""
     failure_callback: list[Any] = field(default_factory=list[Any])
+    """Functions called `fn(kwargs, None, start_time, end_time)` after each failed call (the error:
+    `kwargs["exception"]`)."""
     callbacks: list[Any] = field(default_factory=list[Any])
+    """`CustomLogger` objects (or functions, as success and failure callbacks) for every call."""
     ssl_verify: bool | str = True
+    """TLS verification for every call that passes no `ssl_verify=`: False, or a CA bundle path (SSL_VERIFY
+    beats it)."""
     client_session: Any = None
+    """An httpx2 (openai 3.x) or httpx `Client`, e.g. `openai.DefaultHttpxClient(...)`, for sync calls: mTLS,
+    proxies."""
     aclient_session: Any = None
+    """The same for async calls: an `AsyncClient` of the library openai uses
+    (`openai.DefaultAsyncHttpxClient(...)`)."""
     set_verbose: bool = False
+    """Log each request at debug level on the `shim` logger, keys masked (as `_turn_on_debug()`,
+    LITELLM_LOG=DEBUG)."""
 
     def listening(self) -> bool:
         """Whether any package-wide callback is set."""

@@ -169,8 +169,8 @@ async def _awatched(events: AsyncGenerator[ChunkT], watcher: Watcher) -> AsyncGe
         watcher.end(error)
 
 
-class CustomStreamWrapper(Generic[ChunkT]):
-    """A sync stream of chunks (LiteLLM's name). Iterate it, or use it as a context manager."""
+class _Stream(Generic[ChunkT]):
+    """What the sync and async streams share: the answer, its model, the gateway's facts, and a decoder."""
 
     def __init__(
         self,
@@ -184,14 +184,24 @@ class CustomStreamWrapper(Generic[ChunkT]):
         self.model = route.model
         decoder = _Decoder(shape, route, response, elapsed_ms)
         self._hidden_params = decoder.hidden  # LiteLLM's name; shared by every chunk (a fallback marks them all)
+        self._begin(decoder, watcher)
+
+    def _begin(self, decoder: _Decoder[ChunkT], watcher: Watcher | None) -> None:
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(model={self.model!r})"
+
+
+class CustomStreamWrapper(_Stream[ChunkT]):
+    """A sync stream of chunks (LiteLLM's name). Iterate it, or use it as a context manager."""
+
+    def _begin(self, decoder: _Decoder[ChunkT], watcher: Watcher | None) -> None:
         self._events: Generator[ChunkT] = _events(decoder)
         if watcher is not None:
             next(self._events)
             self._events = _watched(self._events, watcher)
         next(self._events)  # to the _STARTED marker
-
-    def __repr__(self) -> str:
-        return f"CustomStreamWrapper(model={self.model!r})"
 
     def __iter__(self) -> Iterator[ChunkT]:
         return self
@@ -220,29 +230,15 @@ def _start(events: AsyncGenerator[Any]) -> None:
         events.__anext__().send(None)
 
 
-class AsyncCustomStreamWrapper(Generic[ChunkT]):
+class AsyncCustomStreamWrapper(_Stream[ChunkT]):
     """An async stream of chunks. Iterate it with `async for`, or use it as an async context manager."""
 
-    def __init__(
-        self,
-        shape: Shape[ChunkT],
-        route: Route,
-        response: _http.Response,
-        elapsed_ms: float,
-        watcher: Watcher | None = None,
-    ) -> None:
-        self.response = response
-        self.model = route.model
-        decoder = _Decoder(shape, route, response, elapsed_ms)
-        self._hidden_params = decoder.hidden  # LiteLLM's name; shared by every chunk (a fallback marks them all)
+    def _begin(self, decoder: _Decoder[ChunkT], watcher: Watcher | None) -> None:
         self._events: AsyncGenerator[ChunkT] = _aevents(decoder)
         if watcher is not None:
             _start(self._events)
             self._events = _awatched(self._events, watcher)
         _start(self._events)
-
-    def __repr__(self) -> str:
-        return f"AsyncCustomStreamWrapper(model={self.model!r})"
 
     def __aiter__(self) -> AsyncIterator[ChunkT]:
         return self

@@ -11,7 +11,6 @@ import pytest
 from openai.types.chat import ChatCompletion, ChatCompletionChunk
 
 import shim
-from shim import _request
 from shim.testing import FakeProxy
 from tests.conftest import HI
 
@@ -306,20 +305,6 @@ async def test_requests_carry_the_key_and_the_sdk_timing_headers_not_its_telemet
             "x-stainless-retry-count",
             "x-stainless-read-timeout",
         }
-
-
-def test_without_a_usable_options_template_calls_go_through_post(
-    gateway: FakeProxy, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # An openai release that moved FinalRequestOptions, or dropped a field shim sets, gets the SDK's post().
-    monkeypatch.setattr(_request, "_post_template", lambda: None)
-    response = shim.completion("litellm_proxy/m", HI, timeout=7, extra_headers={"X-Tenant": "t1"})
-    request = gateway.requests[-1]
-    assert response.choices[0].message.content == "echo: hello world"
-    assert request.json == {"model": "m", "messages": HI}
-    assert request.headers["x-tenant"] == "t1"
-    assert request.headers["x-stainless-read-timeout"] == "7.0"
-    assert request.api_key == gateway.api_key
 
 
 def test_route_all_sends_unprefixed_models(gateway: FakeProxy, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -11,8 +11,10 @@ import inspect
 import openai
 import pytest
 
+import shim
 from shim._sdk import internals
 from shim._transport.pooled import PooledOpenAI
+from shim.testing import FakeProxy
 
 
 def test_the_request_options_template_has_every_field_shim_sets() -> None:
@@ -73,3 +75,20 @@ def test_the_raw_response_marker_is_openais() -> None:
 
     assert _constants.RAW_RESPONSE_HEADER.lower() == internals.RAW_RESPONSE_HEADER
     assert internals.wants_raw_response({_constants.RAW_RESPONSE_HEADER: "true"})
+
+
+HI = [{"role": "user", "content": "hello world"}]
+
+
+def test_without_a_usable_options_template_calls_go_through_post(
+    gateway: FakeProxy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An openai release that moved FinalRequestOptions, or dropped a field shim sets, gets the SDK's post().
+    monkeypatch.setattr(internals, "post_template", lambda: None)
+    response = shim.completion("litellm_proxy/m", HI, timeout=7, extra_headers={"X-Tenant": "t1"})
+    request = gateway.requests[-1]
+    assert response.choices[0].message.content == "echo: hello world"
+    assert request.json == {"model": "m", "messages": HI}
+    assert request.headers["x-tenant"] == "t1"
+    assert request.headers["x-stainless-read-timeout"] == "7.0"
+    assert request.api_key == gateway.api_key

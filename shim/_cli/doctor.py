@@ -66,18 +66,29 @@ def doctor(
 
 def _check_base(report: Report, api_base: str | None) -> str | None:
     missing = f"not set: pass --api-base http://host:4000 or set {ENV_BASE}"
-    found = _check_setting(report, "base URL", "api_base", api_base, missing, normalize_base_url)
-    if found is not None:
-        report.ok("base URL", f"{found[0]} (from {found[1]})")
-    return found and found[0]
+    return _checked(report, "base URL", "api_base", api_base, missing, normalize_base_url, str)
 
 
 def _check_key(report: Report, api_key: str | None) -> str | None:
     missing = f"not set: set {ENV_KEY}=sk-... (or pass --api-key, which other users can see in ps)"
-    found = _check_setting(report, "API key", "api_key", api_key, missing, check_api_key)
-    if found is not None:
-        report.ok("API key", f"{mask(found[0])} (from {found[1]})")
-    return found and found[0]
+    return _checked(report, "API key", "api_key", api_key, missing, check_api_key, mask)
+
+
+def _checked(
+    report: Report,
+    check: str,
+    name: SettingName,
+    flag_value: str | None,
+    missing: str,
+    valid: Callable[[str], str],
+    shown: Callable[[str], str],
+) -> str | None:
+    """A setting checked and reported as found (`shown`: how its value may be printed), or None."""
+    found = _check_setting(report, check, name, flag_value, missing, valid)
+    if found is None:
+        return None
+    report.ok(check, f"{shown(found[0])} (from {found[1]})")
+    return found[0]
 
 
 def _check_setting(

@@ -19,6 +19,9 @@ if TYPE_CHECKING:
     from shim._streaming import AsyncCustomStreamWrapper, CustomStreamWrapper
     from shim.types import AnthropicMessagesResponse, AnthropicStreamEvent
 
+System = str | list[Any] | None
+"""A system prompt: a string, or a list of content blocks."""
+
 
 def _call(
     model: str, max_tokens: object, messages: object, system: object, stream: object, kwargs: dict[str, Any]
@@ -33,26 +36,20 @@ def create(
     messages: Messages,
     model: str,
     *,
-    system: str | list[Any] | None = None,
+    system: System = None,
     stream: Literal[False] | None = False,
     **kwargs: Any,
 ) -> AnthropicMessagesResponse: ...
 @overload
 def create(
-    max_tokens: int,
-    messages: Messages,
-    model: str,
-    *,
-    system: str | list[Any] | None = None,
-    stream: Literal[True],
-    **kwargs: Any,
+    max_tokens: int, messages: Messages, model: str, *, system: System = None, stream: Literal[True], **kwargs: Any
 ) -> CustomStreamWrapper[AnthropicStreamEvent]: ...
 def create(
     max_tokens: int,
     messages: Messages,
     model: str,
     *,
-    system: str | list[Any] | None = None,
+    system: System = None,
     stream: bool | None = False,
     **kwargs: Any,
 ) -> AnthropicMessagesResponse | CustomStreamWrapper[AnthropicStreamEvent]:
@@ -81,26 +78,20 @@ async def acreate(
     messages: Messages,
     model: str,
     *,
-    system: str | list[Any] | None = None,
+    system: System = None,
     stream: Literal[False] | None = False,
     **kwargs: Any,
 ) -> AnthropicMessagesResponse: ...
 @overload
 async def acreate(
-    max_tokens: int,
-    messages: Messages,
-    model: str,
-    *,
-    system: str | list[Any] | None = None,
-    stream: Literal[True],
-    **kwargs: Any,
+    max_tokens: int, messages: Messages, model: str, *, system: System = None, stream: Literal[True], **kwargs: Any
 ) -> AsyncCustomStreamWrapper[AnthropicStreamEvent]: ...
 async def acreate(
     max_tokens: int,
     messages: Messages,
     model: str,
     *,
-    system: str | list[Any] | None = None,
+    system: System = None,
     stream: bool | None = False,
     **kwargs: Any,
 ) -> AnthropicMessagesResponse | AsyncCustomStreamWrapper[AnthropicStreamEvent]:

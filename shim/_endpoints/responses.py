@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Literal, overload
 
+from shim._call import Call
 from shim._endpoints.specs import (
     CANCEL_RESPONSE,
     DELETE_RESPONSE,
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 
 
 _RESPONSES_INPUT = "of input items"
+Order = Literal["asc", "desc"]
 
 
 @overload
@@ -66,6 +68,13 @@ async def aresponses(
 
 def _id(response_id: object) -> dict[str, str]:
     return identifier(response_id, "response_id")
+
+
+def _input_items(
+    response_id: object, after: object, before: object, include: object, limit: object, order: object, kwargs: Any
+) -> Call[ResponseInputItemList, None]:
+    query = {"after": after, "before": before, "include": include, "limit": limit, "order": order}
+    return prepare(INPUT_ITEMS, None, query, kwargs, ids=_id(response_id))
 
 
 def get_responses(response_id: str, **kwargs: Any) -> ResponsesAPIResponse:
@@ -131,7 +140,7 @@ def list_input_items(
     before: str | None = None,
     include: list[str] | None = None,
     limit: int = 20,
-    order: Literal["asc", "desc"] = "desc",
+    order: Order = "desc",
     **kwargs: Any,
 ) -> ResponseInputItemList:
     """The input items a stored response was made from: GET `/responses/{response_id}/input_items`.
@@ -139,8 +148,7 @@ def list_input_items(
     Example:
         >>> [item.type for item in shim.list_input_items("resp_abc123", order="asc").data]
     """
-    query = {"after": after, "before": before, "include": include, "limit": limit, "order": order}
-    return result(prepare(INPUT_ITEMS, None, query, kwargs, ids=_id(response_id)))
+    return result(_input_items(response_id, after, before, include, limit, order, kwargs))
 
 
 async def alist_input_items(
@@ -149,7 +157,7 @@ async def alist_input_items(
     before: str | None = None,
     include: list[str] | None = None,
     limit: int = 20,
-    order: Literal["asc", "desc"] = "desc",
+    order: Order = "desc",
     **kwargs: Any,
 ) -> ResponseInputItemList:
     """Async `list_input_items`.
@@ -157,5 +165,4 @@ async def alist_input_items(
     Example:
         >>> page = await shim.alist_input_items("resp_abc123", limit=5)
     """
-    query = {"after": after, "before": before, "include": include, "limit": limit, "order": order}
-    return await aresult(prepare(INPUT_ITEMS, None, query, kwargs, ids=_id(response_id)))
+    return await aresult(_input_items(response_id, after, before, include, limit, order, kwargs))

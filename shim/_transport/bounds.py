@@ -19,8 +19,10 @@ release catches), and `bounded()` raises the error it carries: the same behaviou
 
 from __future__ import annotations
 
+import contextlib
 import math
 import time
+from collections.abc import Generator
 from contextvars import ContextVar
 from dataclasses import dataclass
 
@@ -90,12 +92,9 @@ class BoundedTransport(_http.BaseTransport):
 
     def _bounded(self, request: _http.Request, bounds: Bounds) -> _http.Response:
         attempt = _Attempt(request, bounds)
-        try:
+        with attempt.sending():
             response = self._inner.handle_request(request)
-        except _http.TransportError as error:
-            attempt.give_up_unless_a_retry_fits(error)
-            raise
-        if not (bounds.read_whole and attempt.checks_body(response)):
+        if not attempt.reads(response):
             return response
         try:
             for chunk in response.iter_bytes():
@@ -125,12 +124,9 @@ class AsyncBoundedTransport(_http.AsyncBaseTransport):
 
     async def _bounded(self, request: _http.Request, bounds: Bounds) -> _http.Response:
         attempt = _Attempt(request, bounds)
-        try:
+        with attempt.sending():
             response = await self._inner.handle_async_request(request)
-        except _http.TransportError as error:
-            attempt.give_up_unless_a_retry_fits(error)
-            raise
-        if not (bounds.read_whole and attempt.checks_body(response)):
+        if not attempt.reads(response):
             return response
         try:
             async for chunk in response.aiter_bytes():
@@ -165,6 +161,19 @@ class _Attempt:
     def left(self) -> float | None:
         deadline = self.bounds.deadline
         return None if deadline is None else deadline - time.monotonic()
+
+    @contextlib.contextmanager
+    def sending(self) -> Generator[None]:
+        """Around the send: a transport error gives up now when no retry could finish within the budget."""
+        try:
+            yield
+        except _http.TransportError as error:
+            self.give_up_unless_a_retry_fits(error)
+            raise
+
+    def reads(self, response: _http.Response) -> bool:
+        """Whether this attempt reads the answer's body itself (a non-streamed call's non-redirect answer)."""
+        return self.bounds.read_whole and self.checks_body(response)
 
     def give_up_unless_a_retry_fits(self, error: _http.TransportError) -> None:
         """Raise now (an openai error: not retried) when the SDK's backoff would outlast the budget."""

@@ -260,25 +260,13 @@ class ClientCache:
     def for_call(self, base_url: str, verify: bool | str | None, given: object) -> openai.OpenAI:
         """The client a sync call goes through: `client=` as given, one on `shim.client_session`, else the cached
         one for the gateway and TLS setting (`verify` None: the settings decide; a plain-http gateway has one)."""
-        if given is not None:
-            if not isinstance(given, openai.OpenAI):
-                raise TypeError("client= is an AsyncOpenAI: pass an openai.OpenAI to a sync call")
-            return given
-        session: _http.Client | None = SETTINGS.client_session
-        if session is not None:
-            return pooled(PooledOpenAI, base_url, session)  # the user's session: never cached or closed here
-        return self.sync_client(base_url, pool_verify(base_url, verify))
+        chosen = _given(given, openai.OpenAI, PooledOpenAI, SETTINGS.client_session, base_url)
+        return chosen or self.sync_client(base_url, pool_verify(base_url, verify))
 
     def async_for_call(self, base_url: str, verify: bool | str | None, given: object) -> openai.AsyncOpenAI:
         """`for_call` for an async call (`shim.aclient_session`)."""
-        if given is not None:
-            if not isinstance(given, openai.AsyncOpenAI):
-                raise TypeError("client= is a sync OpenAI: pass an openai.AsyncOpenAI to an async call")
-            return given
-        session: _http.AsyncClient | None = SETTINGS.aclient_session
-        if session is not None:
-            return pooled(AsyncPooledOpenAI, base_url, session)
-        return self.async_client(base_url, pool_verify(base_url, verify))
+        chosen = _given(given, openai.AsyncOpenAI, AsyncPooledOpenAI, SETTINGS.aclient_session, base_url)
+        return chosen or self.async_client(base_url, pool_verify(base_url, verify))
 
     def _new_loop(self, loop: asyncio.AbstractEventLoop) -> _LoopGateways:
         with self._lock:
@@ -372,3 +360,20 @@ def _finish_on_closed_loop(gateways: _LoopGateways) -> None:
 
 CACHE = ClientCache()
 """The package's one cache of gateway clients (`shim.client_cache`): every call and `shim.OpenAI` share it."""
+
+
+ClientT = TypeVar("ClientT", openai.OpenAI, openai.AsyncOpenAI)
+
+
+def _given(given: object, kind: type[ClientT], pooled_kind: type[Any], session: Any, base_url: str) -> ClientT | None:
+    """The client a call asked for (`client=`), or one on the user's session (`shim.client_session` /
+    `aclient_session`: never cached or closed here); None: the cache's."""
+    if given is not None:
+        if not isinstance(given, kind):
+            raise TypeError(
+                "client= is a sync OpenAI: pass an openai.AsyncOpenAI to an async call"
+                if kind is openai.AsyncOpenAI
+                else "client= is an AsyncOpenAI: pass an openai.OpenAI to a sync call"
+            )
+        return given
+    return None if session is None else cast("ClientT", pooled(pooled_kind, base_url, session))
