@@ -80,7 +80,7 @@ MATRIX_PINS_2.x := 'openai>=2,<3'
 test-matrix: install-test $(foreach name,$(MATRIX),.venv-openai-$(name)/.installed)
 	@for name in $(MATRIX); do \
 		venv=.venv-openai-$$name; started=$$(date +%s); \
-		version=$$($$venv/bin/python -c 'import openai, shim._transport.http as h; print(openai.__version__, h.NAME)'); \
+		version=$$($$venv/bin/python -c 'import openai, shim._http as h; print(openai.__version__, h.NAME)'); \
 		echo "== openai $$version ($$venv)"; \
 		SHIM_TEST_LITELLM=$(CURDIR)/$(BIN)/litellm $$venv/bin/python -m pytest -q $(MATRIX_PYTEST_ARGS) || exit 1; \
 		echo "== openai $$version: passed in $$(( $$(date +%s) - started )) s"; \

@@ -138,7 +138,7 @@ def embedding_inputs(count: int) -> list[str]:
 
 def http_library() -> ModuleType:
     """The HTTP client library the installed openai is built on: httpx2 from openai 3.x on, httpx before."""
-    from shim._transport import http as _http
+    from shim import _http
 
     try:
         return importlib.import_module(_http.NAME)

@@ -246,7 +246,7 @@ def _import_tops(tops: Mapping[str, list[tuple[str, int]]]) -> str:
 
 
 def _http_library() -> str:
-    from shim._transport import http as _http
+    from shim import _http
 
     return f"{_http.NAME} {_http.version()}"
 

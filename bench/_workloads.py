@@ -222,7 +222,7 @@ def rerank_unit(contender: str, url: str) -> Unit:
     if contender == "openai":
         from openai import OpenAI
 
-        from shim._transport import http as _http
+        from shim import _http
 
         client = OpenAI(base_url=url + "/v1", api_key=KEY)
         body = {"model": MODEL, "query": QUERY, "documents": DOCUMENTS}

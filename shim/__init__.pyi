@@ -9,7 +9,6 @@ from shim._endpoints.audio import aspeech as aspeech
 from shim._endpoints.audio import atranscription as atranscription
 from shim._endpoints.audio import speech as speech
 from shim._endpoints.audio import transcription as transcription
-from shim._endpoints.audio_types import TranscriptionResponse as TranscriptionResponse
 from shim._endpoints.batch import batch_completion as batch_completion
 from shim._endpoints.capabilities import supports_audio_input as supports_audio_input
 from shim._endpoints.capabilities import supports_audio_output as supports_audio_output
@@ -78,12 +77,12 @@ from shim._endpoints.responses import delete_responses as delete_responses
 from shim._endpoints.responses import get_responses as get_responses
 from shim._endpoints.responses import list_input_items as list_input_items
 from shim._endpoints.responses import responses as responses
-from shim._litellm.builder import stream_chunk_builder as stream_chunk_builder
 from shim._observe.callbacks import flush_callbacks as flush_callbacks
 from shim._sdk.gateway import AsyncOpenAI as AsyncOpenAI
 from shim._sdk.gateway import OpenAI as OpenAI
 from shim._streaming import AsyncCustomStreamWrapper as AsyncCustomStreamWrapper
 from shim._streaming import CustomStreamWrapper as CustomStreamWrapper
+from shim._streaming import stream_chunk_builder as stream_chunk_builder
 from shim._transport.clients import CACHE as _CACHE
 from shim.exceptions import APIConnectionError as APIConnectionError
 from shim.exceptions import APIError as APIError
@@ -124,6 +123,7 @@ from shim.types import RerankResponse as RerankResponse
 from shim.types import ResponseInputItemList as ResponseInputItemList
 from shim.types import ResponsesAPIResponse as ResponsesAPIResponse
 from shim.types import TextCompletionResponse as TextCompletionResponse
+from shim.types._audio import TranscriptionResponse as TranscriptionResponse
 
 client_cache = _CACHE
 

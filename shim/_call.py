@@ -1,28 +1,82 @@
 """A prepared call's data, below every layer that reads it: the sender, LiteLLM's keywords, the observer.
 
-`Call` is what `prepare` makes of a public function's arguments; `Extras` is what a call's LiteLLM keywords ask for
-beyond the request itself (a mock, fallbacks, a parsed structured output, TLS, a client). Data only: the code that
-acts on them is in `shim._request` (sending) and `shim._litellm` (the keywords).
+`Spec` is one endpoint of the gateway (its rows are the table in `shim._endpoints.specs`); `Call` is what
+`prepare` makes of a public function's arguments; `Extras` is what a call's LiteLLM keywords ask for beyond the
+request itself (a `Mock`, `Fallbacks`, a parsed structured output, TLS, a client). Data only: the code that acts on
+them is in `shim._request` (sending) and `shim._litellm` (the keywords).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 import openai
 import pydantic
 
-from shim._endpoints.specs import FilePart, Spec
-from shim._litellm.fallbacks import Fallbacks
-from shim._litellm.mock import Mock
+from shim._results import Binary, Parser, Shape
 from shim._router import Route
 from shim._settings import DEFAULT_MAX_RESPONSE_BYTES
-from shim._transport.tls import Verify
 
 ResultT = TypeVar("ResultT")
 ChunkT = TypeVar("ChunkT")
+
+FilePart = tuple[str, bytes] | tuple[str, bytes, str]
+"""An upload as the sender sends it: (filename, bytes[, content type])."""
+Verify = bool | str
+"""TLS verification: on, off, or a CA bundle's path."""
+Overrides = dict[str, Any]
+"""A fallback's keyword arguments over the call's own (`model`, `api_base`, `api_key`, ...)."""
+
+
+# Where the GenAI semantic conventions name the operation otherwise than LiteLLM's call type.
+_OPERATIONS = {"completion": "chat", "embedding": "embeddings"}
+
+
+@dataclass(frozen=True)
+class Spec(Generic[ResultT, ChunkT]):
+    """One endpoint of the gateway."""
+
+    path: str
+    result: Parser[ResultT]
+    chunks: Shape[ChunkT] | None = None  # set when the endpoint streams server-sent events
+    method: Literal["get", "post", "delete"] = "post"
+    takes_model: bool | Literal["optional"] = True  # "optional": the gateway's default model when none is given
+    defaults: Mapping[str, Any] = field(default_factory=dict[str, Any])  # body fields the caller may override
+    call_type: str = ""  # LiteLLM's name for the call (its `CallTypes`), as its callbacks get it; async: "a" + it
+
+    @property
+    def operation(self) -> str:
+        """The call's GenAI operation name (OpenTelemetry's semantic conventions, where they name one)."""
+        return _OPERATIONS.get(self.call_type, self.call_type)
+
+    @property
+    def binary(self) -> bool:
+        """The answer is bytes; `stream=True` leaves them unread for the caller."""
+        return isinstance(self.result, Binary)
+
+
+@dataclass(frozen=True, slots=True)
+class Mock:
+    """What a call asked to be mocked."""
+
+    response: object = None
+    tool_calls: object = None
+    timeout: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Fallbacks:
+    """The fallbacks one call asked for."""
+
+    models: tuple[Overrides, ...] = ()
+    context_window: Mapping[str, str] = field(default_factory=dict[str, str])
+    content_policy: tuple[Overrides, ...] = ()
+    content_policy_by_model: Mapping[str, tuple[Overrides, ...]] = field(
+        default_factory=dict[str, tuple[Overrides, ...]]
+    )
+    limit: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

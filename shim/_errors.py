@@ -9,9 +9,9 @@ from urllib.parse import urlsplit
 
 import openai
 
+from shim import _http
 from shim import exceptions as exc
 from shim._router import Route
-from shim._transport import http as _http
 
 _BY_STATUS: dict[int, type[openai.APIStatusError]] = {
     400: exc.BadRequestError,

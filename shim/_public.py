@@ -86,8 +86,7 @@ PUBLIC: dict[str, tuple[str, ...]] = {
         "list_input_items",
         "alist_input_items",
     ),
-    "shim._streaming": ("CustomStreamWrapper", "AsyncCustomStreamWrapper"),
-    "shim._litellm.builder": ("stream_chunk_builder",),
+    "shim._streaming": ("CustomStreamWrapper", "AsyncCustomStreamWrapper", "stream_chunk_builder"),
     "shim._observe.callbacks": ("flush_callbacks",),
     "shim.integrations.custom_logger": ("CustomLogger",),
     "shim.patch": ("patch_openai", "unpatch_openai"),
@@ -110,7 +109,7 @@ PUBLIC: dict[str, tuple[str, ...]] = {
         "ResponsesAPIResponse",
         "TextCompletionResponse",
     ),
-    "shim._endpoints.audio_types": ("TranscriptionResponse",),
+    "shim.types._audio": ("TranscriptionResponse",),
 }
 """Each lazily loaded public name, by the module that defines it."""
 

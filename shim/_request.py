@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import openai
 
-from shim._call import Call
-from shim._endpoints.specs import FilePart, Spec
+from shim import _http
+from shim._call import Call, FilePart, Spec
 from shim._errors import translating
 from shim._flow import Flow, adrive, drive
 from shim._litellm import keywords
@@ -27,9 +27,8 @@ from shim._litellm.keywords import TAKEN, mock_route, stream_options, take
 from shim._observe import observation as _observe
 from shim._observe.callbacks import per_call
 from shim._router import Route, Settings, check_provider, package_settings, resolve, resolve_api_key, resolve_base_url
-from shim._sdk import internals
 from shim._settings import SETTINGS
-from shim._transport import http as _http
+from shim._transport import internals
 from shim._transport.bounds import Bounds, bounded
 from shim._transport.clients import CACHE, auth_headers
 from shim._transport.json import encode, jsonable

@@ -14,11 +14,11 @@ from typing import Any, Generic, Protocol, TypeVar, cast
 
 import pydantic
 
+from shim import _http
 from shim._errors import invalid_body, json_object, raise_for_error_object
 from shim._router import PREFIX, PROVIDER, Route
-from shim._transport import http as _http
-from shim._types_base import GatewayResult, HiddenParams
 from shim.types import BinaryResponse
+from shim.types._base import GatewayResult, HiddenParams
 
 ResultT = TypeVar("ResultT")
 ResultT_co = TypeVar("ResultT_co", covariant=True)

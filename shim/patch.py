@@ -49,11 +49,11 @@ from shim._sdk.gateway import (
     openai_client_for,
     strip_prefix,
 )
-from shim._sdk.internals import AsyncGatewayStream, GatewayStream, client_of, wants_raw_response
 from shim._sdk.wrapt import Wrapper
 from shim._sdk.wrapt import unwrap as _unwrap
 from shim._sdk.wrapt import wrap as _wrap
 from shim._transport.clients import auth_headers
+from shim._transport.internals import AsyncGatewayStream, GatewayStream, client_of, wants_raw_response
 from shim.exceptions import RouteError
 
 if TYPE_CHECKING:
@@ -319,7 +319,7 @@ def _as_openai(result: Any, kwargs: Mapping[str, Any]) -> Any:
     if isinstance(result, AsyncCustomStreamWrapper):
         return AsyncGatewayStream[Any](cast("AsyncCustomStreamWrapper[Any]", result))
     if kwargs.get("response_format") in _TEXT_FORMATS:
-        from shim._endpoints.audio_types import TranscriptionResponse  # loaded only for a transcription
+        from shim.types._audio import TranscriptionResponse  # loaded only for a transcription
 
         if isinstance(result, TranscriptionResponse):
             return result.text  # openai returns a plain str for these formats

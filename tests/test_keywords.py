@@ -12,8 +12,8 @@ import pydantic
 import pytest
 
 import shim
+from shim import _http
 from shim._litellm.params import PARAMS
-from shim._transport import http as _http
 from shim.testing import FakeProxy
 
 HI = [{"role": "user", "content": "hello world"}]

@@ -1,4 +1,4 @@
-"""Each place shim touches the openai SDK below its public API (shim/_sdk/internals.py) still works as shim assumes.
+"""Each place shim touches the openai SDK below its public API (shim/_transport/internals.py) still works as shim assumes.
 
 These fail loudly, naming the touch, when an openai release moves or changes one; shim itself then falls back to
 the public behaviour each one's docstring names, so a user's calls keep working while this is fixed.
@@ -12,7 +12,7 @@ import openai
 import pytest
 
 import shim
-from shim._sdk import internals
+from shim._transport import internals
 from shim._transport.pooled import PooledOpenAI
 from shim.testing import FakeProxy
 

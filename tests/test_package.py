@@ -132,8 +132,8 @@ def test_every_endpoint_has_its_litellm_call_type_and_operation() -> None:
 
 
 def test_fake_proxy_serves_every_endpoint_in_the_table(proxy) -> None:  # type: ignore[no-untyped-def]
+    from shim import _http
     from shim._endpoints import specs as _specs
-    from shim._transport import http as _http
 
     specs = [value for value in vars(_specs).values() if isinstance(value, _specs.Spec)]
     with _http.Client(base_url=proxy.url, headers={"Authorization": f"Bearer {proxy.api_key}"}) as client:

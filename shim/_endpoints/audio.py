@@ -8,8 +8,8 @@ from shim._endpoints.specs import SPEECH, TRANSCRIPTION, FileInput, file_part, s
 from shim._request import aresult, prepare, result
 
 if TYPE_CHECKING:
-    from shim._endpoints.audio_types import TranscriptionResponse
     from shim.types import BinaryResponse
+    from shim.types._audio import TranscriptionResponse
 
 
 _WHAT = "transcription()"

@@ -12,16 +12,16 @@ import os
 import re
 import typing
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Generic, Literal, TypeVar
+from typing import IO, TYPE_CHECKING, Any, Literal, TypeVar
 
 import pydantic
 
+from shim import _http
+from shim._call import FilePart, Spec
 from shim._errors import json_object
-from shim._results import Binary, Parser, Shape, decode_json, needs_list
+from shim._results import Binary, Shape, decode_json, needs_list
 from shim._router import Route
-from shim._transport import http as _http
 from shim.types import (
     AnthropicMessagesResponse,
     AnthropicStreamEvent,
@@ -46,37 +46,10 @@ from shim.types import (
 )
 
 if TYPE_CHECKING:
-    from shim._endpoints.audio_types import TranscriptionResponse
+    from shim.types._audio import TranscriptionResponse
 
 ResultT = TypeVar("ResultT")
 ChunkT = TypeVar("ChunkT")
-
-
-# Where the GenAI semantic conventions name the operation otherwise than LiteLLM's call type.
-_OPERATIONS = {"completion": "chat", "embedding": "embeddings"}
-
-
-@dataclass(frozen=True)
-class Spec(Generic[ResultT, ChunkT]):
-    """One endpoint of the gateway."""
-
-    path: str
-    result: Parser[ResultT]
-    chunks: Shape[ChunkT] | None = None  # set when the endpoint streams server-sent events
-    method: Literal["get", "post", "delete"] = "post"
-    takes_model: bool | Literal["optional"] = True  # "optional": the gateway's default model when none is given
-    defaults: Mapping[str, Any] = field(default_factory=dict[str, Any])  # body fields the caller may override
-    call_type: str = ""  # LiteLLM's name for the call (its `CallTypes`), as its callbacks get it; async: "a" + it
-
-    @property
-    def operation(self) -> str:
-        """The call's GenAI operation name (OpenTelemetry's semantic conventions, where they name one)."""
-        return _OPERATIONS.get(self.call_type, self.call_type)
-
-    @property
-    def binary(self) -> bool:
-        """The answer is bytes; `stream=True` leaves them unread for the caller."""
-        return isinstance(self.result, Binary)
 
 
 def _embedding_result(**data: Any) -> EmbeddingResponse:
@@ -178,7 +151,7 @@ RESPONSES: Spec[ResponsesAPIResponse, Any] = Spec(
 
 
 def _transcription(**data: Any) -> TranscriptionResponse:
-    from shim._endpoints.audio_types import TranscriptionResponse  # on first use: it loads openai's audio types
+    from shim.types._audio import TranscriptionResponse  # on first use: it loads openai's audio types
 
     return TranscriptionResponse.construct(**data)
 
@@ -270,8 +243,6 @@ Messages = Iterable[Mapping[str, Any] | pydantic.BaseModel]
 
 FileInput = str | os.PathLike[str] | bytes | IO[bytes] | tuple[str, bytes] | tuple[str, bytes, str]
 """What a file argument accepts: a path, bytes, an open binary file, or `(filename, bytes[, content type])`."""
-
-FilePart = tuple[str, bytes] | tuple[str, bytes, str]
 
 
 def messages_field(value: object) -> dict[str, Any]:

@@ -10,26 +10,12 @@ the gateway it was given for.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any, cast
 
 from shim import exceptions as exc
+from shim._call import Fallbacks, Overrides
 
-Overrides = dict[str, Any]
 NAMES = ("fallbacks", "context_window_fallback_dict", "content_policy_fallbacks", "max_fallbacks")
-
-
-@dataclass(frozen=True, slots=True)
-class Fallbacks:
-    """The fallbacks one call asked for."""
-
-    models: tuple[Overrides, ...] = ()
-    context_window: Mapping[str, str] = field(default_factory=dict[str, str])
-    content_policy: tuple[Overrides, ...] = ()
-    content_policy_by_model: Mapping[str, tuple[Overrides, ...]] = field(
-        default_factory=dict[str, tuple[Overrides, ...]]
-    )
-    limit: int | None = None
 
 
 def take(kwargs: dict[str, Any]) -> Fallbacks | None:

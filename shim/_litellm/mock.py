@@ -10,15 +10,15 @@ import json
 import time
 import uuid
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any, cast
 
 import openai
 
+from shim import _http
 from shim import exceptions as exc
+from shim._call import Mock
 from shim._errors import status_error
 from shim._router import PREFIX, Route
-from shim._transport import http as _http
 
 DEFAULT_TEXT = "This is a mock request"
 PROMPT_TOKENS, COMPLETION_TOKENS = 10, 20  # LiteLLM's DEFAULT_MOCK_RESPONSE_*_TOKEN_COUNT
@@ -35,15 +35,6 @@ _ERRORS: dict[str, tuple[int, str]] = {
     "litellm.InternalServerError": (500, "this is a mock internal server error"),
 }
 _ENDPOINTS = ("chat/completions", "completions", "embeddings", "images/generations", "responses")
-
-
-@dataclass(frozen=True, slots=True)
-class Mock:
-    """What a call asked to be mocked."""
-
-    response: object = None
-    tool_calls: object = None
-    timeout: bool = False
 
 
 def take(kwargs: dict[str, Any]) -> Mock | None:

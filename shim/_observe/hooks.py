@@ -12,7 +12,7 @@ from collections.abc import Callable
 from contextvars import ContextVar
 from typing import Any, Protocol
 
-from shim._transport import http as _http
+from shim import _http
 
 
 class Attempts(Protocol):

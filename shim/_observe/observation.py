@@ -18,11 +18,11 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import pydantic
 
+from shim import _http
 from shim._flow import Flow
 from shim._observe import callbacks as _callbacks
 from shim._observe.hooks import CURRENT as _CURRENT
 from shim._settings import SETTINGS
-from shim._transport import http as _http
 
 if TYPE_CHECKING:
     from shim._call import Call
@@ -191,7 +191,7 @@ def assemble(path: str, chunks: list[Any], hidden: Callable[[], Mapping[str, Any
     if not chunks:
         return None
     if path in ("chat/completions", "completions"):
-        from shim._litellm.builder import stream_chunk_builder
+        from shim._streaming import stream_chunk_builder
 
         return stream_chunk_builder(chunks)
     final: Any = getattr(chunks[-1], "response", None)  # response.completed / .incomplete / .failed

@@ -28,9 +28,9 @@ from dataclasses import dataclass
 
 import openai
 
+from shim import _http
 from shim import exceptions as exc
 from shim._settings import DEFAULT_MAX_RESPONSE_BYTES
-from shim._transport import http as _http
 
 # The SDK's backoff without a Retry-After header: 0.5 s x 2^n, at most 8 s (openai's _base_client constants).
 _BACKOFF_START, _BACKOFF_MAX = 0.5, 8.0

@@ -36,10 +36,10 @@ from typing import Any, Generic, Literal, TypeVar, cast
 
 import openai
 
+from shim import _http
 from shim._errors import mask
 from shim._observe.hooks import async_event_hooks, event_hooks
 from shim._settings import SETTINGS
-from shim._transport import http as _http
 from shim._transport.bounds import AsyncBoundedTransport, BoundedTransport
 from shim._transport.pooled import AsyncPooledOpenAI, PooledOpenAI, pooled
 from shim._transport.tls import resolve_verify

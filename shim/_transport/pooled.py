@@ -22,7 +22,7 @@ from typing import Any, TypeVar, cast
 
 import openai
 
-from shim._sdk.internals import OnceURLs
+from shim._transport.internals import OnceURLs
 
 # What the pooled clients are built with: never sent, because every request carries its tenant's key.
 NO_KEY = "shim-sends-the-key-per-request"

@@ -13,9 +13,9 @@ import os
 
 import openai
 
+from shim._call import Verify
 from shim._settings import SETTINGS
 
-Verify = bool | str
 _FALSE = frozenset({"false", "0", "no", "off"})
 _TRUE = frozenset({"true", "1", "yes", "on"})
 

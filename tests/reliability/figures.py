@@ -23,7 +23,7 @@ class Figures:
     def as_dict(self) -> dict[str, Any]:
         import openai
 
-        from shim._transport import http as _http
+        from shim import _http
 
         return {
             "environment": {

@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 import shim
-from shim._transport import http as _http
+from shim import _http
 from shim.testing import FakeProxy
 
 from .conftest import SOAK

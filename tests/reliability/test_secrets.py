@@ -13,7 +13,7 @@ import openai
 import pytest
 
 import shim
-from shim._transport import http as _http
+from shim import _http
 from shim.testing import FakeProxy
 from tests.conftest import HI
 

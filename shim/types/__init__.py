@@ -47,10 +47,10 @@ from openai.types.responses import Response, ResponseItemList
 from openai.types.responses import ResponseUsage as _OpenAIResponseUsage
 from pydantic import Field
 
-from shim._types_base import DictAccess, GatewayResult, HiddenParams
+from shim.types._base import DictAccess, GatewayResult, HiddenParams
 
 if TYPE_CHECKING:
-    from shim._endpoints.audio_types import TranscriptionResponse
+    from shim.types._audio import TranscriptionResponse
 
 try:
     from openai.types.chat.chat_completion_message_function_tool_call import ChatCompletionMessageFunctionToolCall
@@ -397,10 +397,10 @@ class BinaryResponse(openai.HttpxBinaryResponseContent):
 
 
 def __getattr__(name: str) -> Any:
-    # `TranscriptionResponse` lives in shim/_endpoints/audio_types.py, loaded on first use (it needs openai's audio
+    # `TranscriptionResponse` lives in shim/types/_audio.py, loaded on first use (it needs openai's audio
     # types).
     if name == "TranscriptionResponse":
-        from shim._endpoints.audio_types import TranscriptionResponse
+        from shim.types._audio import TranscriptionResponse
 
         return TranscriptionResponse
     raise AttributeError(f"module 'shim.types' has no attribute {name!r}")

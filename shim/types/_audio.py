@@ -5,7 +5,7 @@ a program that never transcribes should not pay for at its first chat call. `shi
 
 # pyright: reportIncompatibleVariableOverride=false
 # ruff: noqa: UP045
-# Optional[X], not X | None, for fields: see shim/types.py.
+# Optional[X], not X | None, for fields: see shim/types/__init__.py.
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from typing import Any, Optional
 
 from openai.types.audio import Transcription
 
-from shim._types_base import GatewayResult
+from shim.types._base import GatewayResult
 
 __all__ = ["TranscriptionResponse"]
 

@@ -21,12 +21,12 @@ from typing import Any, Generic, TypeVar, cast, get_args
 
 import openai
 
+from shim import _http
 from shim._endpoints.specs import spec_for
 from shim._flow import Flow, adrive, drive, once
 from shim._observe import hooks
 from shim._observe import observation as _observe
-from shim._sdk.internals import wants_raw_response
-from shim._transport import http as _http
+from shim._transport.internals import wants_raw_response
 
 T = TypeVar("T")
 R = TypeVar("R")

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 import openai
 
-from shim._transport import http as _http
+from shim import _http
 
 if TYPE_CHECKING:
     from shim._streaming import AsyncCustomStreamWrapper, CustomStreamWrapper
