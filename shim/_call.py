@@ -78,6 +78,10 @@ class Fallbacks:
     )
     limit: int | None = None
 
+    def __repr__(self) -> str:  # the overrides may hold keys: show the models only
+        models = [str(item.get("model", "(same model)")) for item in (*self.models, *self.content_policy)]
+        return f"Fallbacks(models={models}, context_window={dict(self.context_window)}, limit={self.limit})"
+
 
 @dataclass(frozen=True, slots=True)
 class Call(Generic[ResultT, ChunkT]):
@@ -94,6 +98,9 @@ class Call(Generic[ResultT, ChunkT]):
     callbacks: tuple[object, ...] = ()  # `callbacks=[...]` given to this call (shim/_observe/observation.py)
     extras: Extras | None = None  # LiteLLM's own keywords: mock, fallbacks, TLS, ... (shim/_litellm/keywords.py)
     path: str = ""  # the spec's path with its `{id}`s filled in (`files/{file_id}` -> `files/file-abc`)
+
+    def __repr__(self) -> str:  # shown in tracebacks' locals: where it goes and what it asks, never a key or header
+        return f"Call({self.spec.method.upper()} {self.path or self.spec.path}, {self.route!r}, extras={self.extras!r})"
 
 
 @dataclass(frozen=True, slots=True)

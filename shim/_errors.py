@@ -75,7 +75,7 @@ def _translate(error: Exception, route: Route) -> Exception:
         message = f"Connection to the gateway broke: {type(error).__name__}"
     else:  # a decoding error, a protocol error from below the HTTP library, a closed client: the exchange failed
         message = f"The exchange with the gateway failed: {type(error).__module__}.{type(error).__name__}: {error}"
-    return _tag(exc.APIConnectionError(message=_scrub(message, route), request=_request_of(error)), route)
+    return _tag(exc.APIConnectionError(message=scrub(message, route), request=_request_of(error)), route)
 
 
 def _request_of(error: Exception) -> _http.Request:
@@ -90,10 +90,10 @@ def _scrub_chain(error: BaseException, route: Route) -> None:
     while current is not None and id(current) not in seen and route.api_key:
         seen.add(id(current))
         with contextlib.suppress(AttributeError, TypeError):  # exceptions with read-only attributes keep theirs
-            current.args = tuple(_scrub(a, route) if isinstance(a, str) else a for a in current.args)
+            current.args = tuple(scrub(a, route) if isinstance(a, str) else a for a in current.args)
             message: object = getattr(current, "message", None)
             if isinstance(message, str):
-                setattr(current, "message", _scrub(message, route))  # noqa: B010  (any exception's attribute)
+                setattr(current, "message", scrub(message, route))  # noqa: B010  (any exception's attribute)
             if hasattr(current, "body"):
                 setattr(current, "body", _scrub_body(getattr(current, "body"), route))  # noqa: B009, B010
         current = current.__cause__ or current.__context__
@@ -108,7 +108,7 @@ def status_error(response: _http.Response, body: object, route: Route, message: 
     if cls is exc.BadRequestError:
         cls = _bad_request_kind(body)
     body = _scrub_body(body, route)
-    text = _scrub(message or f"Error code: {status} - {body}", route)
+    text = scrub(message or f"Error code: {status} - {body}", route)
     error = cls(text, response=response, body=body)
     error.status_code = status  # pyright: ignore[reportAttributeAccessIssue]  # a 200 carrying an error object
     return _tag(error, route)
@@ -124,8 +124,8 @@ def redirect_error(response: _http.Response, route: Route) -> openai.APIError:
         f"so the key is never sent elsewhere. If that is the gateway, configure "
         f"api_base={_new_base(response, target, route)!r} (now {route.base_url!r})."
     )
-    error = exc.RedirectError(_scrub(message, route), response=response, body=None)
-    error.location = _scrub(location, route) if location else None
+    error = exc.RedirectError(scrub(message, route), response=response, body=None)
+    error.location = scrub(location, route) if location else None
     return _tag(error, route)
 
 
@@ -208,7 +208,8 @@ def _error_message(error: object) -> str:
     return message if isinstance(message, str) else str(error)
 
 
-def _scrub(text: str, route: Route) -> str:
+def scrub(text: str, route: Route) -> str:
+    """`text` with the route's key masked."""
     key = route.api_key
     return text.replace(key, mask(key)) if key and key in text else text
 
@@ -217,9 +218,24 @@ def _scrub_body(body: object, route: Route) -> object:
     if body is None or isinstance(body, (int, float, bool)):
         return body
     dumped = json.dumps(body, default=str)
-    return json.loads(_scrub(dumped, route)) if route.api_key in dumped else body
+    return json.loads(scrub(dumped, route)) if route.api_key in dumped else body
 
 
 def mask(key: str) -> str:
     """A key as it may be shown: its first three and last four characters at most."""
     return f"{key[:3]}...{key[-4:]}" if len(key) >= 16 else "***"
+
+
+class Secret(str):
+    """A value that carries a key (a header, a fallback's `api_key`): the value itself on the wire, masked in
+    `repr`.
+
+    Tools that record a traceback's frame locals (Sentry, rich, `pytest -l`) show them with `repr`, and the
+    per-request options that carry the key are locals of several shim and SDK frames.
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        scheme, _, key = self.partition(" ")
+        return repr(f"{scheme} {mask(key)}" if key else mask(scheme))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterable, Iterator, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, Generic, NoReturn, Protocol, TypeVar, cast
@@ -144,33 +144,39 @@ async def _aevents(decoder: _Decoder[ChunkT]) -> AsyncGenerator[ChunkT]:
 
 def _watched(events: Generator[ChunkT], watcher: Watcher) -> Generator[ChunkT]:
     """`events` (past its marker) shown to `watcher`; ends exactly once, however the stream ends."""
-    error: BaseException | None = None
-    try:
-        yield _STARTED
-        for chunk in events:
-            watcher.chunk(chunk)
-            yield chunk
-    except BaseException as caught:
-        error = caught
-        raise
-    finally:
-        events.close()
-        watcher.end(error)
+    with _ending(watcher):
+        try:
+            yield _STARTED
+            for chunk in events:
+                watcher.chunk(chunk)
+                yield chunk
+        finally:
+            events.close()
 
 
 async def _awatched(events: AsyncGenerator[ChunkT], watcher: Watcher) -> AsyncGenerator[ChunkT]:
     """`_watched` for async streams."""
+    with _ending(watcher):
+        try:
+            yield _STARTED
+            async for chunk in events:
+                watcher.chunk(chunk)
+                yield chunk
+        finally:
+            await events.aclose()
+
+
+@contextlib.contextmanager
+def _ending(watcher: Watcher) -> Generator[None]:
+    """Tells the watcher how its stream ended, once the block is left: None at the end, `GeneratorExit` when the
+    stream is closed early (or dropped), else the error."""
     error: BaseException | None = None
     try:
-        yield _STARTED
-        async for chunk in events:
-            watcher.chunk(chunk)
-            yield chunk
+        yield
     except BaseException as caught:
         error = caught
         raise
     finally:
-        await events.aclose()
         watcher.end(error)
 
 
@@ -198,15 +204,25 @@ class _Stream(Generic[ChunkT]):
         return f"{type(self).__name__}(model={self.model!r})"
 
 
+EventsT = TypeVar("EventsT", Generator[Any], AsyncGenerator[Any])
+
+
+def _chained(
+    events: EventsT, watcher: Watcher | None, watched: Callable[[EventsT, Watcher], EventsT], start: Callable[..., Any]
+) -> EventsT:
+    """The stream's events, shown to `watcher` if any, each generator run to its _STARTED marker."""
+    if watcher is not None:
+        start(events)
+        events = watched(events, watcher)
+    start(events)
+    return events
+
+
 class CustomStreamWrapper(_Stream[ChunkT]):
     """A sync stream of chunks (LiteLLM's name). Iterate it, or use it as a context manager."""
 
     def _begin(self, decoder: _Decoder[ChunkT], watcher: Watcher | None) -> None:
-        self._events: Generator[ChunkT] = _events(decoder)
-        if watcher is not None:
-            next(self._events)
-            self._events = _watched(self._events, watcher)
-        next(self._events)  # to the _STARTED marker
+        self._events: Generator[ChunkT] = _chained(_events(decoder), watcher, _watched, next)
 
     def __iter__(self) -> Iterator[ChunkT]:
         return self
@@ -239,11 +255,7 @@ class AsyncCustomStreamWrapper(_Stream[ChunkT]):
     """An async stream of chunks. Iterate it with `async for`, or use it as an async context manager."""
 
     def _begin(self, decoder: _Decoder[ChunkT], watcher: Watcher | None) -> None:
-        self._events: AsyncGenerator[ChunkT] = _aevents(decoder)
-        if watcher is not None:
-            _start(self._events)
-            self._events = _awatched(self._events, watcher)
-        _start(self._events)
+        self._events: AsyncGenerator[ChunkT] = _chained(_aevents(decoder), watcher, _awatched, _start)
 
     def __aiter__(self) -> AsyncIterator[ChunkT]:
         return self

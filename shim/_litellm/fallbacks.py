@@ -4,17 +4,27 @@
 When a call fails with an API error (LiteLLM falls back on any error; shim on the gateway's and the network's, not
 on a mistake in the call), the next candidate is tried with the call's own keywords plus its overrides. A candidate
 that names another `api_base` without its own `api_key` does not inherit the call's key: a key only ever goes to
-the gateway it was given for.
+the gateway it was given for. The call's `total_timeout` covers every attempt: a fallback gets what is left, and
+none starts once it is spent. When every attempt fails, the last error says so and lists each attempt's model,
+gateway and error (as LiteLLM's "All fallback attempts failed"), each one logged at debug level; never a key.
 """
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any, cast
 
-from shim import exceptions as exc
-from shim._call import Fallbacks, Overrides
+import openai
 
+from shim import exceptions as exc
+from shim._call import Call, Fallbacks, Overrides
+from shim._errors import Secret, scrub
+from shim._router import PREFIX
+
+_log = logging.getLogger("shim.fallbacks")
 NAMES = ("fallbacks", "context_window_fallback_dict", "content_policy_fallbacks", "max_fallbacks")
 
 
@@ -83,7 +93,59 @@ def _overrides(name: str, value: object) -> tuple[Overrides, ...]:
         if isinstance(item, str):
             found.append({"model": item})
         elif isinstance(item, Mapping):
-            found.append({str(k): v for k, v in cast("Mapping[object, Any]", item).items()})
+            given = cast("Mapping[object, Any]", item)
+            found.append({str(k): Secret(v) if k == "api_key" and isinstance(v, str) else v for k, v in given.items()})
         else:
             raise TypeError(f"{name} items must be model names or dicts of call overrides, not {type(item).__name__}")
     return tuple(found)
+
+
+class Budget:
+    """The whole call's `total_timeout`, shared by its fallbacks."""
+
+    __slots__ = ("deadline",)
+
+    def __init__(self, total_timeout: float | None) -> None:
+        self.deadline = None if total_timeout is None else time.monotonic() + total_timeout
+
+    def within(self, call: Call[Any, Any]) -> Call[Any, Any] | None:
+        """`call` with what is left of the budget as its own; None when nothing is left."""
+        if self.deadline is None:
+            return call
+        left = self.deadline - time.monotonic()
+        return replace(call, total_timeout=left) if left > 0 else None
+
+
+class Tried:
+    """The attempts of a call with fallbacks that failed: each one's model, gateway and error, never its key."""
+
+    def __init__(self, call: Call[Any, Any], error: openai.APIError) -> None:
+        self.attempts: list[tuple[Call[Any, Any], openai.APIError]] = []
+        self.last = error
+        self.add(call, error)
+
+    def add(self, call: Call[Any, Any], error: openai.APIError) -> None:
+        self.attempts.append((call, error))
+        self.last = error
+        _log.debug("attempt %d failed: %s", len(self.attempts), self._line(call, error))
+
+    def all_failed(self, *, budget_spent: bool = False) -> openai.APIError:
+        """The last error, its message now naming every attempt (its type unchanged: retry policies and `except`
+        clauses see what the last gateway said)."""
+        error = self.last
+        if len(self.attempts) == 1 and not budget_spent:
+            return error
+        lines = "; ".join(f"{n}. {self._line(call, failed)}" for n, (call, failed) in enumerate(self.attempts, 1))
+        why = " (the call's total_timeout was spent before the next fallback)" if budget_spent else ""
+        message = f"All fallback attempts failed{why}: {lines}"
+        for call, _ in self.attempts:  # a gateway may echo a key: no attempt's key is shown
+            message = scrub(message, call.route)
+        error.message = message
+        error.args = (message,)
+        setattr(error, "attempts", [(PREFIX + c.route.model, c.route.base_url) for c, _ in self.attempts])  # noqa: B010
+        return error
+
+    @staticmethod
+    def _line(call: Call[Any, Any], error: openai.APIError) -> str:
+        text = scrub(f"{type(error).__name__}: {error.message}", call.route)
+        return f"{PREFIX}{call.route.model} at {call.route.base_url}: {text[:300]}"

@@ -13,7 +13,7 @@ from typing import Any, TypeVar, cast
 
 import openai
 
-from shim._call import Call, Extras
+from shim._call import Call, Extras, Overrides
 from shim._flow import Flow, Wait
 from shim._litellm import debug as _debug
 from shim._litellm import fallbacks as _fallbacks
@@ -97,24 +97,27 @@ def flow(call: Call[Any, Any], exchange: Callable[[Call[Any, Any]], Flow[OutT]],
             raise _mock.timeout_error()
         return _finish(_mocked(call, extras.mock, asynchronous=asynchronous), extras)
     _log(call)
+    budget = _fallbacks.Budget(call.total_timeout)
     try:
         return _finish((yield from exchange(call)), extras)
     except openai.APIError as error:
-        for n, fallback in _next(call, error):
+        tried = _fallbacks.Tried(call, error)
+        for n, overrides in enumerate(_candidates(call, error), 1):
+            fallback = budget.within(extras.again(overrides))
+            if fallback is None:  # the whole call's total_timeout is spent: no fallback starts
+                raise tried.all_failed(budget_spent=True) from tried.last.__cause__
             try:
                 return _finish(_mark((yield from exchange(fallback)), n), extras)
             except openai.APIError as again:
-                error = again
-        raise error  # its own __cause__ (the SDK's exception, scrubbed) stays for debugging
+                tried.add(fallback, again)
+        raise tried.all_failed() from tried.last.__cause__  # the SDK's exception (scrubbed) stays for debugging
 
 
-def _next(call: Call[Any, Any], error: BaseException) -> list[tuple[int, Call[Any, Any]]]:
+def _candidates(call: Call[Any, Any], error: BaseException) -> list[Overrides]:
     extras = call.extras
     if extras is None or extras.fallbacks is None:
         return []
-    model = PREFIX + call.route.model
-    found = _fallbacks.candidates(extras.fallbacks, model, error)
-    return [(n, extras.again(overrides)) for n, overrides in enumerate(found, 1)]
+    return _fallbacks.candidates(extras.fallbacks, PREFIX + call.route.model, error)
 
 
 def _mocked(call: Call[Any, Any], mock: _mock.Mock, *, asynchronous: bool) -> Any:

@@ -37,7 +37,7 @@ from typing import Any, Generic, Literal, TypeVar, cast
 import openai
 
 from shim import _http
-from shim._errors import mask
+from shim._errors import Secret
 from shim._observe.hooks import async_event_hooks, event_hooks
 from shim._settings import SETTINGS
 from shim._transport.bounds import AsyncBoundedTransport, BoundedTransport
@@ -49,20 +49,6 @@ DEFAULT_MAXSIZE = 64
 ClientT = TypeVar("ClientT", openai.OpenAI, openai.AsyncOpenAI)
 # A pool is per gateway and TLS setting (verify on, off, or a CA bundle path); never per key.
 GatewayKey = tuple[str, bool | str]
-
-
-class Secret(str):
-    """A header value that carries a key: the value itself on the wire, masked in `repr`.
-
-    Tools that record a traceback's frame locals (Sentry, rich, `pytest -l`) show them with `repr`, and the
-    per-request options that carry the key are locals of several shim and SDK frames.
-    """
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        scheme, _, key = self.partition(" ")
-        return repr(f"{scheme} {mask(key)}" if key else mask(scheme))
 
 
 def auth_headers(api_key: str) -> dict[str, str]:
