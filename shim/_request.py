@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import inspect
 import os
+import sys
 import urllib.parse
 from collections.abc import Callable, Mapping, Sequence
 from time import monotonic, perf_counter
@@ -39,6 +40,8 @@ if TYPE_CHECKING:
 ResultT = TypeVar("ResultT")
 ChunkT = TypeVar("ChunkT")
 
+
+_OTEL = "opentelemetry.trace"  # imported: spans are wanted (shim/_observe/otel.py)
 
 # A year: beyond ~9e9 s the socket layer raises OverflowError, and nobody means to wait longer than this.
 _MAX_TIMEOUT = 365 * 24 * 3600
@@ -186,15 +189,24 @@ async def arun(call: Call[ResultT, ChunkT]) -> ResultT | AsyncCustomStreamWrappe
 def _layers(call: Call[Any, Any], *, asynchronous: bool) -> Flow[Any]:
     """The layers around the send, outermost first: observing (when anything listens), LiteLLM's keywords (when
     the call names any), then the exchange that turns the answer into the result or stream."""
-    if not _observe.observing(call):
-        return keywords.flow(call, Exchange(asynchronous), asynchronous=asynchronous)
-    observation = _observe.observation_of(call, is_async=asynchronous)
-    return _observe.watch(
-        observation,
-        lambda headers: keywords.flow(
-            _observe.with_headers(call, headers), Exchange(asynchronous, observation), asynchronous=asynchronous
-        ),
-        streams=call.stream and call.spec.chunks is not None,
+    if _listened(call):
+        observation = _observe.observation_of(call, is_async=asynchronous)
+        exchange = Exchange(asynchronous, observation)
+        return _observe.watch(
+            observation,
+            lambda headers: keywords.flow(_observe.with_headers(call, headers), exchange, asynchronous=asynchronous),
+            streams=call.stream and call.spec.chunks is not None,
+        )
+    exchange = Exchange(asynchronous)
+    return exchange(call) if call.extras is None else keywords.flow(call, exchange, asynchronous=asynchronous)
+
+
+def _listened(call: Call[Any, Any]) -> bool:
+    """Whether anything listens to the call (its callbacks, the package's, or spans): the one check on every call,
+    made of attribute reads here (as `shim._observe.observation.active` for the SDK path)."""
+    settings = SETTINGS
+    return bool(call.callbacks or _OTEL in sys.modules or settings.callbacks or settings.input_callback) or bool(
+        settings.success_callback or settings.failure_callback
     )
 
 

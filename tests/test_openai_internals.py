@@ -13,7 +13,7 @@ import pytest
 
 import shim
 from shim._transport import internals
-from shim._transport.pooled import PooledOpenAI
+from shim._transport.internals import PooledOpenAI
 from shim.testing import FakeProxy
 
 

@@ -1,6 +1,6 @@
 """Observing a call: LiteLLM's callbacks (`_callbacks.py`) and OpenTelemetry spans (`_otel.py`), around the sender.
 
-The sender asks `observing(call)` first, one cheap check: no callback set and OpenTelemetry never imported means
+The sender asks whether anything listens first, one cheap check: no callback set and OpenTelemetry never imported means
 nothing to do, and the call goes out as before. Otherwise `observe`/`aobserve` wrap the send: input callbacks,
 a span whose trace context goes to the gateway (`traceparent`), each HTTP attempt recorded on the span (the SDK
 retries inside one `request()`, so attempts are seen from the HTTP client's event hooks), and the end, which for a
@@ -31,11 +31,6 @@ if TYPE_CHECKING:
 R = TypeVar("R")
 
 _OTEL = "opentelemetry.trace"
-
-
-def observing(call: Call[Any, Any]) -> bool:
-    """The one check on every call: is anything listening?"""
-    return bool(call.callbacks) or active()
 
 
 class Observation:

@@ -25,8 +25,7 @@ from shim._observe import observation as _observe
 from shim._router import PREFIX, package_settings, resolve_api_key, resolve_base_url
 from shim._sdk import observed as _observe_sdk
 from shim._transport.clients import CACHE, auth_headers, pool_verify
-from shim._transport.internals import http_client_of
-from shim._transport.pooled import isolation_headers
+from shim._transport.internals import http_client_of, isolation_headers
 
 __all__ = ["AsyncOpenAI", "OpenAI", "gateway_route", "strip_prefix"]
 

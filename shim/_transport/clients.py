@@ -41,7 +41,7 @@ from shim._errors import Secret
 from shim._observe.hooks import async_event_hooks, event_hooks
 from shim._settings import SETTINGS
 from shim._transport.bounds import AsyncBoundedTransport, BoundedTransport
-from shim._transport.pooled import AsyncPooledOpenAI, PooledOpenAI, pooled
+from shim._transport.internals import AsyncPooledOpenAI, PooledOpenAI, pooled
 from shim._transport.tls import resolve_verify
 
 DEFAULT_MAXSIZE = 64
