@@ -3,8 +3,8 @@
     python scripts/face.py          # rewrite shim/__init__.pyi
     python scripts/face.py --check  # exit 1 if shim/__init__.pyi is not what this writes
 
-Each public name is written once: in `shim._public.PUBLIC` (lazily loaded names), `shim._settings.Settings` (the
-package settings, with their types) or `shim.exceptions.__all__`. At run time the face loads each name from the
+Each public name is written once: in `shim._public.PUBLIC` (lazily loaded names), the face itself (the package
+settings, with their types and docstrings) or `shim.exceptions.__all__`. At run time the face loads each name from the
 table (`shim/__init__.py`); type checkers and editors read this stub, written from the same table and formatted
 by ruff as the rest of the code.
 """
@@ -25,7 +25,7 @@ HEADER = '"""The type stub of `shim`: written by scripts/face.py from shim/_publ
 
 def generated() -> str:
     sys.path.insert(0, str(ROOT))
-    from shim import _public, _settings, exceptions
+    from shim import _public, exceptions
 
     lines = ["from typing import Any", "", "from shim import types as types"]
     by_module: dict[str, list[str]] = {"shim.exceptions": list(exceptions.__all__)}
@@ -39,10 +39,9 @@ def generated() -> str:
     for module in sorted(by_module):
         lines += [f"from {module} import {name} as {name}" for name in sorted(by_module[module])]
     lines += ["", *renamed]
-    lines += ["", "__version__: str"]
-    docs = _setting_docs(ROOT / "shim" / "_settings.py")
-    for field, annotation in _settings.Settings.__annotations__.items():
-        lines += [f"{field}: {annotation}", f'"""{docs[field]}"""']
+    lines.append("")
+    for field, annotation, doc in _setting_docs(ROOT / "shim" / "__init__.py"):
+        lines += [f"{field}: {annotation}", f'"""{doc}"""']
     lines += [
         "",
         "def close() -> None: ...",
@@ -52,16 +51,16 @@ def generated() -> str:
     return HEADER + "\n".join(lines) + "\n"
 
 
-def _setting_docs(path: Path) -> dict[str, str]:
-    """Each setting's docstring (the string under its field in `Settings`)."""
-    tree = ast.parse(path.read_text())
-    settings = next(node for node in tree.body if isinstance(node, ast.ClassDef) and node.name == "Settings")
-    docs: dict[str, str] = {}
-    for field, after in zip(settings.body, settings.body[1:], strict=False):
+def _setting_docs(face: Path) -> list[tuple[str, str, str]]:
+    """Each package setting the face declares: its name, its type, and its docstring (the string under it)."""
+    tree = ast.parse(face.read_text())
+    found: list[tuple[str, str, str]] = []
+    for field, after in zip(tree.body, tree.body[1:], strict=False):
         named = isinstance(field, ast.AnnAssign) and isinstance(field.target, ast.Name)
         if named and isinstance(after, ast.Expr) and isinstance(after.value, ast.Constant):
-            docs[cast("ast.Name", cast("ast.AnnAssign", field).target).id] = str(after.value.value)
-    return docs
+            assign = cast("ast.AnnAssign", field)
+            found.append((cast("ast.Name", assign.target).id, ast.unparse(assign.annotation), str(after.value.value)))
+    return found
 
 
 def formatted(text: str) -> str:

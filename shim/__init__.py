@@ -12,16 +12,43 @@ sends model strings without the `litellm_proxy/` prefix to the gateway as they a
 from __future__ import annotations
 
 import importlib
-import sys
 from typing import Any
 
-from shim._public import WHERE, face_names, load
-from shim._settings import SettingsModule
-from shim._version import __version__ as __version__
 from shim.exceptions import *  # noqa: F403  (the exceptions load with the package: `except shim.X` needs no call)
 
-# `shim.api_base`, `shim.callbacks`, ...: each package setting (shim/_settings.py) is read and set on the package.
-sys.modules[__name__].__class__ = SettingsModule
+# The package settings (LiteLLM's names): read by the library at call time, in one place (shim/_settings.py).
+api_base: str | None = None
+"""The gateway's base URL for every call that passes none (beats LITELLM_PROXY_API_BASE)."""
+api_key: str | None = None
+"""The gateway key for every call that passes none (beats LITELLM_PROXY_API_KEY)."""
+use_litellm_proxy: bool = False
+"""Send every model string to the gateway as it is, prefix or not."""
+total_timeout: float | None = None
+"""Seconds a whole call may take, retries and their waits included, for calls that pass no `total_timeout`."""
+max_response_bytes: int | None = 128 * 1024 * 1024  # shim._settings.DEFAULT_MAX_RESPONSE_BYTES
+"""The largest non-streamed answer (decoded) a call reads, for calls that pass no `max_response_bytes`."""
+input_callback: list[Any] = []
+"""Functions called with `kwargs` before each request."""
+success_callback: list[Any] = []
+"""Functions called `fn(kwargs, response, start_time, end_time)` after each successful call (a stream: at
+its end)."""
+failure_callback: list[Any] = []
+"""Functions called `fn(kwargs, None, start_time, end_time)` after each failed call (the error:
+`kwargs["exception"]`)."""
+callbacks: list[Any] = []
+"""`CustomLogger` objects (or functions, as success and failure callbacks) for every call."""
+ssl_verify: bool | str = True
+"""TLS verification for every call that passes no `ssl_verify=`: False, or a CA bundle path (SSL_VERIFY
+beats it)."""
+client_session: Any = None
+"""An httpx2 (openai 3.x) or httpx `Client`, e.g. `openai.DefaultHttpxClient(...)`, for sync calls: mTLS,
+proxies."""
+aclient_session: Any = None
+"""The same for async calls: an `AsyncClient` of the library openai uses
+(`openai.DefaultAsyncHttpxClient(...)`)."""
+set_verbose: bool = False
+"""Log each request at debug level on the `shim` logger, keys masked (as `_turn_on_debug()`,
+LITELLM_LOG=DEBUG)."""
 
 
 def _turn_on_debug() -> None:  # pyright: ignore[reportUnusedFunction]  (LiteLLM's public name)
@@ -37,7 +64,7 @@ def close() -> None:
     Example:
         >>> shim.close()  # at the end of a script, or between tests
     """
-    load("client_cache").close()
+    importlib.import_module("shim._public").load("client_cache").close()
 
 
 async def aclose() -> None:
@@ -46,24 +73,29 @@ async def aclose() -> None:
     Example:
         >>> await shim.aclose()
     """
-    await load("client_cache").aclose()
+    await importlib.import_module("shim._public").load("client_cache").aclose()
 
 
 # Everything but the exceptions loads on first use (PEP 562): `import shim` costs little beyond `import openai`,
 # and a program pays only for the endpoints it calls (audio types, wrapt for patching, ...).
+# `import shim` loads nothing of its own but this module and the exceptions (the table of names is loaded with the
+# first name); `__all__` is built from the table too (type checkers read the stub's names).
 def __getattr__(name: str) -> Any:
-    if name == "types":
-        return importlib.import_module("shim.types")
-    if name not in WHERE:
+    _public = importlib.import_module("shim._public")  # not `from shim import`: that would ask this function
+
+    if name == "__all__":
+        value: Any = _public.face_names()
+    elif name == "types":
+        value = importlib.import_module("shim.types")
+    elif name in _public.WHERE:
+        value = _public.load(name)
+    else:
         raise AttributeError(f"module 'shim' has no attribute {name!r}")
-    value = load(name)
     globals()[name] = value  # later lookups skip this function
     return value
 
 
 def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+    _public = importlib.import_module("shim._public")
 
-
-# The table's names, the settings, the exceptions and the face's own; type checkers read `__init__.pyi`'s list.
-__all__ = face_names()  # pyright: ignore[reportUnsupportedDunderAll]  (built from the table; the stub lists it)
+    return sorted({*globals(), *_public.face_names()})

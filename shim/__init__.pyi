@@ -84,6 +84,7 @@ from shim._streaming import AsyncCustomStreamWrapper as AsyncCustomStreamWrapper
 from shim._streaming import CustomStreamWrapper as CustomStreamWrapper
 from shim._streaming import stream_chunk_builder as stream_chunk_builder
 from shim._transport.clients import CACHE as _CACHE
+from shim._version import __version__ as __version__
 from shim.exceptions import APIConnectionError as APIConnectionError
 from shim.exceptions import APIError as APIError
 from shim.exceptions import APIResponseValidationError as APIResponseValidationError
@@ -127,7 +128,6 @@ from shim.types._audio import TranscriptionResponse as TranscriptionResponse
 
 client_cache = _CACHE
 
-__version__: str
 api_base: str | None
 """The gateway's base URL for every call that passes none (beats LITELLM_PROXY_API_BASE)."""
 api_key: str | None
@@ -142,24 +142,24 @@ input_callback: list[Any]
 """Functions called with `kwargs` before each request."""
 success_callback: list[Any]
 """Functions called `fn(kwargs, response, start_time, end_time)` after each successful call (a stream: at
-    its end)."""
+its end)."""
 failure_callback: list[Any]
 """Functions called `fn(kwargs, None, start_time, end_time)` after each failed call (the error:
-    `kwargs["exception"]`)."""
+`kwargs["exception"]`)."""
 callbacks: list[Any]
 """`CustomLogger` objects (or functions, as success and failure callbacks) for every call."""
 ssl_verify: bool | str
 """TLS verification for every call that passes no `ssl_verify=`: False, or a CA bundle path (SSL_VERIFY
-    beats it)."""
+beats it)."""
 client_session: Any
 """An httpx2 (openai 3.x) or httpx `Client`, e.g. `openai.DefaultHttpxClient(...)`, for sync calls: mTLS,
-    proxies."""
+proxies."""
 aclient_session: Any
 """The same for async calls: an `AsyncClient` of the library openai uses
-    (`openai.DefaultAsyncHttpxClient(...)`)."""
+(`openai.DefaultAsyncHttpxClient(...)`)."""
 set_verbose: bool
 """Log each request at debug level on the `shim` logger, keys masked (as `_turn_on_debug()`,
-    LITELLM_LOG=DEBUG)."""
+LITELLM_LOG=DEBUG)."""
 
 def close() -> None: ...
 async def aclose() -> None: ...

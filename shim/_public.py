@@ -113,7 +113,10 @@ PUBLIC: dict[str, tuple[str, ...]] = {
 }
 """Each lazily loaded public name, by the module that defines it."""
 
-RENAMED: dict[str, tuple[str, str]] = {"client_cache": ("shim._transport.clients", "CACHE")}
+RENAMED: dict[str, tuple[str, str]] = {
+    "client_cache": ("shim._transport.clients", "CACHE"),
+    "__version__": ("shim._version", "__version__"),
+}
 """Public names whose defining module calls them otherwise."""
 
 WHERE: dict[str, tuple[str, str]] = {
@@ -123,7 +126,7 @@ WHERE: dict[str, tuple[str, str]] = {
 """Every lazily loaded public name: (module, attribute)."""
 
 
-OWN = ("__version__", "aclose", "close", "types")
+OWN = ("aclose", "close", "types")
 """Public names the face defines itself."""
 
 

@@ -22,7 +22,7 @@ from shim import _http
 from shim._flow import Flow
 from shim._observe import callbacks as _callbacks
 from shim._observe.hooks import CURRENT as _CURRENT
-from shim._settings import SETTINGS
+from shim._settings import listening
 
 if TYPE_CHECKING:
     from shim._call import Call
@@ -130,7 +130,7 @@ def active() -> bool:
     """Whether anything listens to calls (package callbacks, or OpenTelemetry imported): the cheap check."""
     if _OTEL in sys.modules:
         return True
-    return SETTINGS.listening()
+    return listening()
 
 
 def observation_of(call: Call[Any, Any], *, is_async: bool) -> Observation:
