@@ -78,6 +78,7 @@ if TYPE_CHECKING:
         rerank,
         responses,
     )
+    from shim._facade import as_litellm
     from shim._facts import (
         aget_model_info,
         atoken_counter,
@@ -225,6 +226,7 @@ _PUBLIC: dict[str, tuple[str, ...]] = {
     "shim._callbacks": ("flush_callbacks",),
     "shim.integrations.custom_logger": ("CustomLogger",),
     "shim.patch": ("patch_openai", "unpatch_openai"),
+    "shim._facade": ("as_litellm",),
     "shim._gateway": ("OpenAI", "AsyncOpenAI"),
     "shim.types": (
         "Batch",
@@ -393,6 +395,7 @@ __all__ = [
     "arerank",
     "aresponses",
     "aretrieve_batch",
+    "as_litellm",
     "aspeech",
     "atext_completion",
     "atoken_counter",
