@@ -122,9 +122,11 @@ soak: install-test
 	$(BIN)/python -m tests.reliability.report --soak
 
 # Side-by-side benchmarks (bench/README.md); BENCH_ARGS=--quick for a smoke run, --write for BENCHMARKS.md and .png.
-bench: install-bench
+# The framework row (DSPy on shim vs on LiteLLM) runs in the frameworks venv.
+bench: install-bench $(FW_VENV)/.installed
 	$(BIN)/python -m bench $(BENCH_ARGS)
 	$(BIN)/python -m bench.observability $(BENCH_ARGS)
+	$(FW_VENV)/bin/python -m bench.frameworks $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) $(ECO_VENV) $(FW_VENV) $(FW_CREWAI_VENV) .venv-openai-*

@@ -319,6 +319,18 @@ def test_the_facade_lists_litellms_names() -> None:
     result = run(f"""
         shim.as_litellm()
         import litellm
-        done(listed=[name in dir(litellm) and callable(getattr(litellm, name)) for name in {names!r}])
+        from litellm.utils import supports_response_schema  # Strands, CrewAI
+        from litellm.main import CustomStreamWrapper, ModelResponse  # llama-index
+        from litellm.types.utils import TranscriptionResponse
+        from litellm._logging import verbose_logger  # DSPy
+        done(listed=[name in dir(litellm) and callable(getattr(litellm, name)) for name in {names!r}],
+             same=[supports_response_schema is litellm.supports_response_schema, ModelResponse is litellm.ModelResponse,
+                   CustomStreamWrapper is shim.CustomStreamWrapper,
+                   TranscriptionResponse is shim.TranscriptionResponse],
+             logger=verbose_logger.name, environment=litellm.validate_environment("litellm_proxy/m"))
     """)
     assert result["listed"] == [True] * len(names)
+    assert result["same"] == [True] * 4
+    assert result["logger"] == "LiteLLM"
+    missing = ["LITELLM_PROXY_API_BASE", "LITELLM_PROXY_API_KEY"]
+    assert result["environment"] == {"keys_in_environment": False, "missing_keys": missing}

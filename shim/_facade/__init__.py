@@ -38,7 +38,6 @@ HOMES = (
     "litellm.integrations.custom_logger",
     "litellm.caching",
     "litellm.types.llms.openai",
-    "litellm",
 )
 _LOCK = threading.Lock()
 

@@ -208,27 +208,10 @@ ROUTER_MISSING = (
     "shim.as_litellm() to use the real litellm's Router"
 )
 
-CAPABILITIES = (
-    "supports_function_calling",
-    "supports_parallel_function_calling",
-    "supports_tool_choice",
-    "supports_response_schema",
-    "supports_native_structured_output",
-    "supports_vision",
-    "supports_pdf_input",
-    "supports_audio_input",
-    "supports_audio_output",
-    "supports_video_input",
-    "supports_embedding_image_input",
-    "supports_reasoning",
-    "supports_prompt_caching",
-    "supports_computer_use",
-    "supports_web_search",
-    "supports_url_context",
-    "supports_tool_search",
-    "supports_system_messages",
-)
-"""shim's `supports_*` checks, each served by the facade through `lenient`."""
+
+def capabilities() -> frozenset[str]:
+    """shim's `supports_*` checks (each served by the facade through `lenient`), as shim's face lists them."""
+    return frozenset(name for name in public("__all__") if name.startswith("supports_"))
 
 
 @functools.cache

@@ -3,74 +3,64 @@
 Loaded by the facade's finder under the name `litellm` (see shim/_facade/__init__.py), never as a shim module.
 Shared settings (`api_base`, `callbacks`, `success_callback`, ...) are read and assigned on shim; LiteLLM's other
 module settings (`drop_params`, `suppress_debug_info`, `telemetry`, `cache`, ...) are accepted and change nothing,
-as on LiteLLM's `litellm_proxy` route.
+as on LiteLLM's `litellm_proxy` route. shim's public functions and types are served as they are, loaded on first
+use, except the ones the facade answers itself (shim/_facade/_answers.py) and shim's own extras.
 """
 
 import importlib
 import sys
 from typing import Any
 
-from shim._facade._answers import (
-    CAPABILITIES,
-    PROVIDER_LIST,
-    ROUTER_MISSING,
-    acreate_file,
-    capability,
-    create_file,
-    get_llm_provider,
-    get_model_info,
-    get_supported_openai_params,
-    token_counter,
-    validate_environment,
-)
-from shim._facade._answers import turn_on_debug as _turn_on_debug
-from shim._facade._extras import (
-    BudgetExceededError,
-    ChatCompletionToolCallFunctionChunk,
-    InvalidRequestError,
-    OpenAIMessageContent,
-    RouterRateLimitError,
-    UnsupportedParamsError,
-)
+from shim._facade._answers import PROVIDER_LIST, ROUTER_MISSING, capabilities, capability, turn_on_debug
+from shim._facade._answers import acreate_file as acreate_file
+from shim._facade._answers import create_file as create_file
+from shim._facade._answers import get_llm_provider as get_llm_provider
+from shim._facade._answers import get_model_info as get_model_info
+from shim._facade._answers import get_supported_openai_params as get_supported_openai_params
+from shim._facade._answers import token_counter as token_counter
+from shim._facade._answers import validate_environment as validate_environment
 from shim._facade._shared import SHARED_SETTINGS, FacadeModule, public, settings
-from shim.exceptions import (
-    APIConnectionError,
-    APIError,
-    APIResponseValidationError,
-    AuthenticationError,
-    BadGatewayError,
-    BadRequestError,
-    ContentPolicyViolationError,
-    ContextWindowExceededError,
-    InternalServerError,
-    NotFoundError,
-    PermissionDeniedError,
-    RateLimitError,
-    ServiceUnavailableError,
-    Timeout,
-    UnprocessableEntityError,
-)
-from shim.types import (
-    ChatCompletionDeltaToolCall,
-    ChatCompletionMessageToolCall,
-    Choices,
-    Delta,
-    Function,
-    Message,
-    ModelResponse,
-    ModelResponseStream,
-    StreamingChoices,
-    Usage,
-)
 
-from . import _logging, exceptions, types, utils
-from .types.llms.openai import (
-    ChatCompletionAssistantMessage,
-    ChatCompletionSystemMessage,
-    ChatCompletionToolMessage,
-    ChatCompletionUserMessage,
-)
+from . import _logging as _logging
+from . import exceptions as exceptions
+from . import types as types
+from . import utils as utils
+from .types.llms import openai as _messages
 
+# shim's names LiteLLM has no such name for, not served here (they stay on `shim`).
+_SHIM_ONLY = frozenset(
+    {
+        "ConfigError",
+        "RouteError",
+        "ConflictError",
+        "RedirectError",
+        "ResponseTooLargeError",
+        "ModelNotMappedError",
+        "OpenAI",
+        "AsyncOpenAI",
+        "as_litellm",
+        "patch_openai",
+        "unpatch_openai",
+        "client_cache",
+        "close",
+        "aclose",
+        "flush_callbacks",
+        "total_timeout",
+        "max_response_bytes",
+        "models",
+        "amodels",
+        "aget_model_info",
+        "atoken_counter",
+        "anthropic",
+        "types",
+        "__version__",
+    }
+)
+# LiteLLM's exceptions, result types and message TypedDicts at the top level, as LiteLLM has them.
+for _module in (exceptions, types.utils, _messages):
+    globals().update({name: getattr(_module, name) for name in _module.__all__ if name not in _SHIM_ONLY})
+
+_turn_on_debug = turn_on_debug  # LiteLLM's public name, underscore and all
 provider_list: list[str] = PROVIDER_LIST
 drop_params: bool = False
 suppress_debug_info: bool = False
@@ -83,133 +73,25 @@ _async_success_callback: list[Any] = []
 _async_failure_callback: list[Any] = []
 _async_input_callback: list[Any] = []
 
-# Served by shim as they are (loaded on first use, as shim loads them).
-_FROM_SHIM = frozenset(
-    {
-        "completion",
-        "acompletion",
-        "text_completion",
-        "atext_completion",
-        "embedding",
-        "aembedding",
-        "image_generation",
-        "aimage_generation",
-        "image_edit",
-        "aimage_edit",
-        "moderation",
-        "amoderation",
-        "rerank",
-        "arerank",
-        "responses",
-        "aresponses",
-        "transcription",
-        "atranscription",
-        "speech",
-        "aspeech",
-        "anthropic_messages",
-        "completion_cost",
-        "batch_completion",
-        "stream_chunk_builder",
-        "file_retrieve",
-        "afile_retrieve",
-        "file_list",
-        "afile_list",
-        "file_delete",
-        "afile_delete",
-        "file_content",
-        "afile_content",
-        "create_batch",
-        "acreate_batch",
-        "retrieve_batch",
-        "aretrieve_batch",
-        "cancel_batch",
-        "acancel_batch",
-        "list_batches",
-        "alist_batches",
-        "get_responses",
-        "aget_responses",
-        "delete_responses",
-        "adelete_responses",
-        "cancel_responses",
-        "acancel_responses",
-        "list_input_items",
-        "alist_input_items",
-        "CustomStreamWrapper",
-        "CustomLogger",
-        "EmbeddingResponse",
-        "TextCompletionResponse",
-        "ImageResponse",
-        "RerankResponse",
-        "ResponsesAPIResponse",
-        "TranscriptionResponse",
-    }
-)
-
-__all__ = [
-    "APIConnectionError",
-    "APIError",
-    "APIResponseValidationError",
-    "AuthenticationError",
-    "BadGatewayError",
-    "BadRequestError",
-    "BudgetExceededError",
-    "ChatCompletionAssistantMessage",
-    "ChatCompletionDeltaToolCall",
-    "ChatCompletionMessageToolCall",
-    "ChatCompletionSystemMessage",
-    "ChatCompletionToolCallFunctionChunk",
-    "ChatCompletionToolMessage",
-    "ChatCompletionUserMessage",
-    "Choices",
-    "ContentPolicyViolationError",
-    "ContextWindowExceededError",
-    "Delta",
-    "Function",
-    "InternalServerError",
-    "InvalidRequestError",
-    "Message",
-    "ModelResponse",
-    "ModelResponseStream",
-    "NotFoundError",
-    "OpenAIMessageContent",
-    "PermissionDeniedError",
-    "RateLimitError",
-    "RouterRateLimitError",
-    "ServiceUnavailableError",
-    "StreamingChoices",
-    "Timeout",
-    "UnprocessableEntityError",
-    "UnsupportedParamsError",
-    "Usage",
-    "_logging",
-    "_turn_on_debug",
-    "acreate_file",
-    "create_file",
-    "exceptions",
-    "get_llm_provider",
-    "get_model_info",
-    "get_supported_openai_params",
-    "provider_list",
-    "token_counter",
-    "types",
-    "utils",
-    "validate_environment",
-]
-
 
 def __getattr__(name: str) -> Any:
     if name in SHARED_SETTINGS:
         return getattr(settings(), name)
-    if name in _FROM_SHIM:
-        value = public(name)
-    elif name in CAPABILITIES:
-        value = capability(name)
-    elif name == "Router":
+    if name == "Router":
         raise ImportError(ROUTER_MISSING, name="litellm")
+    if name in capabilities():
+        value = capability(name)
+    elif name in _from_shim():
+        value = public(name)
     else:
         return _submodule(name)
     globals()[name] = value  # later lookups skip this function
     return value
+
+
+def _from_shim() -> frozenset[str]:
+    """shim's public names served as they are: the ones neither shim's own nor answered here."""
+    return frozenset(public("__all__")) - _SHIM_ONLY - SHARED_SETTINGS
 
 
 def _submodule(name: str) -> Any:
@@ -223,7 +105,7 @@ def _submodule(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__, *SHARED_SETTINGS, *_FROM_SHIM, *CAPABILITIES})
+    return sorted({*globals(), *SHARED_SETTINGS, *_from_shim(), *capabilities()})
 
 
 sys.modules[__name__].__class__ = FacadeModule
