@@ -81,13 +81,22 @@ def test_agents_sdk_litellm_model_with_a_tool_and_a_streamed_run(run_program: Ru
 
 
 @needs("google.adk")
-def test_adk_litellm_agent_with_a_tool(run_program: Run) -> None:
+def test_adk_litellm_agent_with_a_tool_plain_and_streamed(run_program: Run, gateway: Gateway) -> None:
     result = run_program("adk_agent.py")
     assert result["events"] == [
         "call:get_weather",
         "result:sunny in echo: What is the weather in Paris?",
         "text:echo: What is the weather in Paris?",
     ]
+    streamed = result["streamed"]
+    # SSE mode: the answer's pieces as partial events, then the whole of it.
+    assert "partial" in streamed
+    assert [event for event in streamed if event != "partial"] == [
+        "call:get_weather",
+        "result:sunny in echo: What is the weather in Rome?",
+        "text:echo: What is the weather in Rome?",
+    ]
+    assert all(call.get("stream") for call in _asked(gateway, "What is the weather in Rome?"))
 
 
 @needs("instructor")
@@ -100,11 +109,15 @@ def test_instructor_from_litellm_sync_and_async(run_program: Run, gateway: Gatew
 
 
 @needs("crewai")
-def test_crewai_llm_call_usage_and_a_401_not_retried(run_program: Run, gateway: Gateway) -> None:
+def test_crewai_llm_call_sync_streamed_async_usage_and_a_401_not_retried(run_program: Run, gateway: Gateway) -> None:
     refused_before = len(gateway.agent_requests(REFUSED_MODEL))
     result = run_program("crewai_llm.py")
     assert result["cls"] == "crewai.llm"  # LiteLLM's route in CrewAI, not one of its native providers
-    assert (result["answer"], result["streamed"]) == ("echo: Say hi", "echo: Stream hi")
+    assert (result["answer"], result["streamed"], result["later"]) == (
+        "echo: Say hi",
+        "echo: Stream hi",
+        "echo: Async hi",
+    )
     assert result["prompt_tokens"] > 0  # read from model_extra["usage"], where LiteLLM keeps it
     assert result["error"] == "litellm.exceptions.AuthenticationError"
     assert len(gateway.agent_requests(REFUSED_MODEL)) == refused_before + 1

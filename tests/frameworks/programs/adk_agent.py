@@ -8,7 +8,8 @@ import shim
 
 shim.as_litellm()
 
-from google.adk.agents import Agent  # noqa: E402
+from google.adk.agents import Agent, RunConfig  # noqa: E402
+from google.adk.agents.run_config import StreamingMode  # noqa: E402
 from google.adk.models.lite_llm import LiteLlm  # noqa: E402
 from google.adk.runners import InMemoryRunner  # noqa: E402
 from google.genai import types  # noqa: E402
@@ -24,11 +25,15 @@ agent = Agent(name="weather", model=model, tools=[get_weather], instruction="Ans
 runner = InMemoryRunner(agent=agent, app_name="weather")
 
 
-async def main() -> list[str]:
+async def main(city: str, config: RunConfig | None = None) -> list[str]:
     session = await runner.session_service.create_session(app_name="weather", user_id="u")
-    message = types.Content(role="user", parts=[types.Part(text="What is the weather in Paris?")])
+    message = types.Content(role="user", parts=[types.Part(text=f"What is the weather in {city}?")])
     seen: list[str] = []
-    async for event in runner.run_async(user_id="u", session_id=session.id, new_message=message):
+    events = runner.run_async(user_id="u", session_id=session.id, new_message=message, run_config=config)
+    async for event in events:
+        if event.partial:
+            seen.append("partial")
+            continue
         for part in event.content.parts if event.content and event.content.parts else []:
             if part.function_call:
                 seen.append("call:" + str(part.function_call.name))
@@ -39,4 +44,5 @@ async def main() -> list[str]:
     return seen
 
 
-report(events=asyncio.run(main()))
+streamed = asyncio.run(main("Rome", RunConfig(streaming_mode=StreamingMode.SSE)))
+report(events=asyncio.run(main("Paris")), streamed=streamed)
