@@ -51,12 +51,14 @@ def run(code: str, proxy: FakeProxy | None = None, **env: str) -> dict[str, Any]
 def test_import_shim_alone_changes_nothing() -> None:
     result = run("""
         import importlib.util
+        spec = importlib.util.find_spec("litellm")
         done(finders=[type(f).__name__ for f in sys.meta_path], litellm="litellm" in sys.modules,
-             origin=importlib.util.find_spec("litellm").origin)
+             origin=spec and spec.origin)
     """)
     assert "FacadeFinder" not in result["finders"]
     assert not result["litellm"]
-    assert "site-packages" in result["origin"]  # the real litellm is installed here, and found without the facade
+    # Where the real litellm is installed (this venv's `compat` extra), it is what `import litellm` would find.
+    assert result["origin"] is None or "_facade" not in result["origin"]
 
 
 def test_facade_modules_are_real_modules_found_by_find_spec() -> None:
@@ -167,6 +169,24 @@ def test_as_litellm_refuses_when_litellm_was_imported_first() -> None:
     assert "'litellm' was imported before shim.as_litellm()" in result["message"]
     assert "python -m shim.autopatch --as-litellm" in result["message"]
     assert result["finders"] == 0  # nothing half-done
+
+
+def test_a_malformed_default_is_refused_before_anything_changes() -> None:
+    result = run("""
+        errors = []
+        for kwargs in ({"api_base": "localhost:4000"}, {"api_key": "sk-1 2"}, {"api_base": ""}):
+            try:
+                shim.as_litellm(**kwargs)
+            except shim.ConfigError as error:
+                errors.append(str(error))
+        done(errors=errors, finders=sum(type(f).__name__ == "FacadeFinder" for f in sys.meta_path),
+             api_base=shim.api_base, loaded="litellm" in sys.modules)
+    """)
+    not_url, spaced, empty = result["errors"]
+    assert "is not an http(s) URL" in not_url
+    assert "api_key contains whitespace" in spaced and "sk-1" not in spaced  # never the key itself
+    assert "non-empty string" in empty
+    assert (result["finders"], result["api_base"], result["loaded"]) == (0, None, False)
 
 
 def test_router_and_unserved_modules_say_so() -> None:

@@ -26,6 +26,8 @@ from types import ModuleType
 
 from shim._callbacks import STRING_CALLBACKS
 from shim._facade._shared import settings
+from shim._router import check_api_key, normalize_base_url
+from shim.exceptions import ConfigError
 
 NAME = "litellm"
 ROOT = Path(__file__).resolve().parent / NAME
@@ -82,6 +84,7 @@ def as_litellm(api_base: str | None = None, api_key: str | None = None) -> Modul
 
     Raises:
         RuntimeError: the real litellm (or another module under that name) was imported already.
+        ConfigError: `api_base` or `api_key` is malformed (nothing is changed then).
 
     Example:
         >>> import shim
@@ -89,18 +92,36 @@ def as_litellm(api_base: str | None = None, api_key: str | None = None) -> Modul
         >>> import dspy  # its LiteLLM calls now run on shim
         >>> dspy.configure(lm=dspy.LM("litellm_proxy/my-model"))
     """
+    _check(api_base, api_key)
     with _LOCK:
         _refuse_other_litellm()
-        if not any(isinstance(finder, FacadeFinder) for finder in sys.meta_path):
-            sys.meta_path.insert(0, FacadeFinder())
-        module = importlib.import_module(NAME)
-        _give_homes()
+        finder = next((f for f in sys.meta_path if isinstance(f, FacadeFinder)), None)
+        if finder is None:
+            finder = FacadeFinder()
+            sys.meta_path.insert(0, finder)
+        try:
+            module = importlib.import_module(NAME)
+            _give_homes()
+        except BaseException:  # nothing half-done: `import litellm` finds what it found before
+            sys.meta_path.remove(finder)
+            raise
         STRING_CALLBACKS.skip = True
     if api_base is not None:
         settings().api_base = api_base
     if api_key is not None:
         settings().api_key = api_key
     return module
+
+
+def _check(api_base: object, api_key: object) -> None:
+    """The defaults given, checked before anything changes (ConfigError naming the fix)."""
+    for name, value in (("api_base", api_base), ("api_key", api_key)):
+        if value is not None and (not isinstance(value, str) or not value.strip()):
+            raise ConfigError(f"as_litellm({name}=...) takes the gateway's {name} as a non-empty string, or None")
+    if isinstance(api_base, str):
+        normalize_base_url(api_base)
+    if isinstance(api_key, str):
+        check_api_key(api_key)
 
 
 def _refuse_other_litellm() -> None:

@@ -8,10 +8,9 @@ LITELLM_PROXY_API_BASE), capabilities answer False, as LiteLLM does for a model 
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import logging
-from collections.abc import Callable, Generator
+from collections.abc import Callable
 from typing import Any
 
 from shim._facade._extras import ModelNotMappedError
@@ -122,16 +121,6 @@ def lenient(check: Callable[..., bool]) -> Callable[..., bool]:
     return answer
 
 
-@contextlib.contextmanager
-def _mapped(model: object) -> Generator[None, None, None]:
-    try:
-        yield
-    except (ConfigError, RouteError) as error:
-        raise ModelNotMappedError(
-            f"This model isn't mapped yet. model={model!r}: shim asks the gateway for model information, and {error}"
-        ) from error
-
-
 def get_model_info(model: str, custom_llm_provider: str | None = None, **kwargs: Any) -> dict[str, Any]:
     """What the gateway knows of a model group (shim's `get_model_info`), for any model name.
 
@@ -142,8 +131,12 @@ def get_model_info(model: str, custom_llm_provider: str | None = None, **kwargs:
     Example:
         >>> litellm.get_model_info("litellm_proxy/my-model")["max_input_tokens"]
     """
-    with _mapped(model):
+    try:
         info: dict[str, Any] = public("get_model_info")(gateway_model(model), None, **kwargs)
+    except (ConfigError, RouteError) as error:
+        raise ModelNotMappedError(
+            f"This model isn't mapped yet. model={model!r}: shim asks the gateway for model information, and {error}"
+        ) from error
     return info
 
 
