@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo examples test test-matrix lint typecheck pytest ecosystem install install-test install-bench clean bench soak reliability-report
+.PHONY: demo examples test test-matrix lint typecheck pytest ecosystem frameworks install install-test install-bench clean bench soak reliability-report
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -58,7 +58,33 @@ $(ECO_VENV)/.installed: pyproject.toml
 ecosystem: $(ECO_VENV)/.installed
 	$(ECO_VENV)/bin/python -m pytest tests/proxy/test_patch_proxy.py
 
-test: lint typecheck pytest ecosystem
+# Agent frameworks that embed LiteLLM's SDK (DSPy, smolagents, the OpenAI Agents SDK, ADK, instructor; CrewAI),
+# run unchanged through shim.as_litellm() and the real proxy, the real litellm installed beside them. Two venvs:
+# CrewAI pins openai<3, pydantic<2.13 and instructor<1.16, the Agents SDK openai>=3, ADK opentelemetry<=1.44 where
+# CrewAI wants >=1.45. The proxy is .venv's (SHIM_TEST_LITELLM). Each case is a program in a fresh interpreter.
+FW_VENV := .venv-frameworks
+FW_CREWAI_VENV := .venv-frameworks-crewai
+FW_REQUIRED := dspy,smolagents,agents,google.adk,instructor
+
+$(FW_VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(FW_VENV)
+	$(FW_VENV)/bin/python -m pip install -q --upgrade pip
+	$(FW_VENV)/bin/python -m pip install -q -e '.[test,frameworks]'
+	touch $@
+
+$(FW_CREWAI_VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(FW_CREWAI_VENV)
+	$(FW_CREWAI_VENV)/bin/python -m pip install -q --upgrade pip
+	$(FW_CREWAI_VENV)/bin/python -m pip install -q -e '.[test,frameworks-crewai]'
+	touch $@
+
+frameworks: install-test $(FW_VENV)/.installed $(FW_CREWAI_VENV)/.installed
+	SHIM_TEST_LITELLM=$(CURDIR)/$(BIN)/litellm SHIM_FRAMEWORKS_REQUIRED=$(FW_REQUIRED) \
+		$(FW_VENV)/bin/python -m pytest -q tests/frameworks
+	SHIM_TEST_LITELLM=$(CURDIR)/$(BIN)/litellm SHIM_FRAMEWORKS_REQUIRED=crewai,instructor \
+		$(FW_CREWAI_VENV)/bin/python -m pytest -q tests/frameworks -k 'crewai or instructor'
+
+test: lint typecheck pytest ecosystem frameworks
 
 # The suite against the other ends of the supported range (`make test` covers the newest openai, 3.x, in .venv):
 # the oldest supported openai (with the oldest supported wrapt) and the newest 2.x, each in its own venv built
@@ -96,9 +122,11 @@ soak: install-test
 	$(BIN)/python -m tests.reliability.report --soak
 
 # Side-by-side benchmarks (bench/README.md); BENCH_ARGS=--quick for a smoke run, --write for BENCHMARKS.md and .png.
-bench: install-bench
+# The framework row (DSPy on shim vs on LiteLLM) runs in the frameworks venv.
+bench: install-bench $(FW_VENV)/.installed
 	$(BIN)/python -m bench $(BENCH_ARGS)
 	$(BIN)/python -m bench.observability $(BENCH_ARGS)
+	$(FW_VENV)/bin/python -m bench.frameworks $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) $(ECO_VENV) .venv-openai-*
+	rm -rf $(VENV) $(ECO_VENV) $(FW_VENV) $(FW_CREWAI_VENV) .venv-openai-*

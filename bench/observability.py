@@ -27,10 +27,10 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 @contextmanager
-def _server() -> Generator[str]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bench.server", "--max-seconds", "600"], stdout=subprocess.PIPE, text=True
-    )
+def server(*args: str, python: str = sys.executable) -> Generator[str]:
+    """`bench.server` in its own process (run by `python`, with `args`), stopped by its pid; yields its URL."""
+    command = [python, "-m", "bench.server", "--max-seconds", "900", *args]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=REPO)
     try:
         assert process.stdout is not None
         yield f"http://127.0.0.1:{process.stdout.readline().strip()}"
@@ -80,7 +80,7 @@ def main(argv: list[str]) -> None:
     """Run the three variants; print the table, and with `--write` put it in BENCHMARKS.md. Other arguments of
     `make bench` (`--rows`, `--rounds`, ...) are ignored."""
     sizes = QUICK if "--quick" in argv else FULL
-    with _server() as url:
+    with server() as url:
         samples = interleaved(_variants(url), sizes.calls, sizes.warmup, sizes.blocks)
     base = statistics.median(samples["off"].cpu)
     lines = [

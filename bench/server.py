@@ -114,7 +114,14 @@ def _json(value: object) -> bytes:
 
 
 # Every answer is built once: the server's per-request work is parsing and one transport.write().
-_CHAT_RESPONSE = _json(_CHAT)
+_chat_response = _json(_CHAT)
+
+
+def _chat_answer(content: str) -> dict[str, object]:
+    message = {"role": "assistant", "content": content}
+    return {**_CHAT, "choices": [{"index": 0, "message": message, "finish_reason": "stop"}]}
+
+
 _EMBEDDINGS_RESPONSE = {enc: _json(_embedding_one(enc)) for enc in ("float", "base64")}
 _RERANK_RESPONSE = _json(_RERANK)
 _NOT_FOUND = _response(b"404 Not Found", b"application/json", b'{"error":{"message":"no such route"}}')
@@ -140,10 +147,10 @@ def _stream_response(chunks: int) -> bytes:
 def _chat(body: bytes) -> bytes:
     # A substring test first: decoding every body would cost more than the answer itself.
     if b'"stream"' not in body:
-        return _CHAT_RESPONSE
+        return _chat_response
     request: dict[str, Any] = json.loads(body)
     if request.get("stream") is not True:
-        return _CHAT_RESPONSE
+        return _chat_response
     chunks = request.get("max_tokens") or STREAM_CHUNKS
     return _stream_response(max(2, min(int(chunks), MAX_STREAM_CHUNKS)))
 
@@ -231,7 +238,11 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--max-seconds", type=float, default=3600.0)
+    parser.add_argument("--chat-content", help="the chat answer's content (bench.frameworks: DSPy's format)")
     args = parser.parse_args(argv)
+    if args.chat_content is not None:
+        global _chat_response  # the answer every chat call gets, set once before serving
+        _chat_response = _json(_chat_answer(args.chat_content))
     # uvloop is optional: it only makes the server cheaper, the clients run on plain asyncio.
     with contextlib.suppress(ImportError):
         importlib.import_module("uvloop").install()

@@ -77,6 +77,7 @@ from shim._endpoints.responses import delete_responses as delete_responses
 from shim._endpoints.responses import get_responses as get_responses
 from shim._endpoints.responses import list_input_items as list_input_items
 from shim._endpoints.responses import responses as responses
+from shim._facade import as_litellm as as_litellm
 from shim._observe.callbacks import flush_callbacks as flush_callbacks
 from shim._sdk.gateway import AsyncOpenAI as AsyncOpenAI
 from shim._sdk.gateway import OpenAI as OpenAI

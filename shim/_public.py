@@ -90,6 +90,7 @@ PUBLIC: dict[str, tuple[str, ...]] = {
     "shim._observe.callbacks": ("flush_callbacks",),
     "shim.integrations.custom_logger": ("CustomLogger",),
     "shim.patch": ("patch_openai", "unpatch_openai"),
+    "shim._facade": ("as_litellm",),
     "shim._sdk.gateway": ("OpenAI", "AsyncOpenAI"),
     "shim.types": (
         "Batch",

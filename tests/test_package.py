@@ -92,6 +92,7 @@ def test_all_lazy_loader_and_endpoint_table_agree() -> None:
         "unpatch_openai",
         "completion_cost",
         "flush_callbacks",
+        "as_litellm",
     }
     untwinned |= {"batch_completion", "anthropic_messages", *(n for n in public_functions if n.startswith("supports_"))}
     for name in public_functions - untwinned:

@@ -26,6 +26,8 @@ PARAMS: Final[dict[str, Kind]] = {
     "_litellm_addressed_response_id": "dropped",
     "_litellm_strip_stream_usage": "dropped",
     "_router_weights": "dropped",
+    "_skip_mcp_handler": "dropped",
+    "_skip_responses_api_bridge": "dropped",
     "_websearch_interception_converted_stream": "dropped",
     "_websearch_interception_emit_native_blocks": "dropped",
     "_websearch_interception_stream_options": "dropped",

@@ -40,6 +40,30 @@ def _refuse(name: str) -> ConfigError:
     )
 
 
+class StringCallbacks:
+    """What a string callback (`success_callback = ["langfuse"]`) gets: a ConfigError on every call, or, under
+    `shim.as_litellm()` (where frameworks fill the lists from LITELLM_SUCCESS_CALLBACKS), one warning per name and
+    no effect."""
+
+    def __init__(self) -> None:
+        self.skip = False
+        self._warned: set[str] = set()
+        self._lock = threading.Lock()
+
+    def check(self, name: str) -> None:
+        """Raise for `name`, or warn once that it is skipped."""
+        if not self.skip:
+            raise _refuse(name)
+        with self._lock:
+            first = name not in self._warned
+            self._warned.add(name)
+        if first:
+            _log.warning("%s. Skipped: shim.as_litellm() is on, so calls go on without it", _refuse(name))
+
+
+STRING_CALLBACKS = StringCallbacks()
+
+
 class Callbacks:
     """The callbacks of one call, read once when it starts."""
 
@@ -56,14 +80,16 @@ class Callbacks:
         ):
             for callback in given:
                 if isinstance(callback, str):
-                    raise _refuse(callback)
+                    STRING_CALLBACKS.check(callback)
+                    continue
                 if callable(callback):
                     target.append(callback)
                 else:
                     self.loggers.append(callback)
         for callback in [*package.callbacks, *per_call]:
             if isinstance(callback, str):
-                raise _refuse(callback)
+                STRING_CALLBACKS.check(callback)
+                continue
             if callable(callback):
                 self.successes.append(callback)
                 self.failures.append(callback)

@@ -45,7 +45,7 @@ from openai.types.moderation import Categories as _OpenAICategories
 from openai.types.moderation import CategoryScores as _OpenAICategoryScores
 from openai.types.responses import Response, ResponseItemList
 from openai.types.responses import ResponseUsage as _OpenAIResponseUsage
-from pydantic import Field
+from pydantic import BaseModel, Field, field_validator
 
 from shim.types._base import DictAccess, GatewayResult, HiddenParams
 
@@ -87,6 +87,7 @@ __all__ = [
     "ImageResponse",
     "Message",
     "ModelResponse",
+    "ModelResponseBase",
     "ModelResponseStream",
     "ModerationCategories",
     "ModerationCategoryScores",
@@ -133,7 +134,24 @@ class Choices(Choice, DictAccess):
     message: Message
 
 
-class ModelResponse(ChatCompletion, GatewayResult):
+class ModelResponseBase(GatewayResult):
+    """What a chat completion and a chat stream chunk share (LiteLLM's base class of both).
+
+    LiteLLM keeps `usage` as a pydantic extra, and code written for it reads `r.model_extra["usage"]` (CrewAI's
+    token counts): here `usage` is a declared field, and `model_extra` shows it there too.
+    """
+
+    @property
+    def model_extra(self) -> dict[str, Any] | None:
+        """The fields beyond the declared ones, plus `usage` when there is one (as LiteLLM's `model_extra`)."""
+        extra = self.__pydantic_extra__
+        usage = getattr(self, "usage", None)
+        if usage is None:
+            return extra
+        return {**(extra or {}), "usage": usage}
+
+
+class ModelResponse(ChatCompletion, ModelResponseBase):
     """A chat completion (`completion()`): an `openai.types.chat.ChatCompletion`."""
 
     choices: list[Choices]
@@ -145,9 +163,16 @@ class DeltaFunction(ChoiceDeltaToolCallFunction, DictAccess):
 
 
 class ChatCompletionDeltaToolCall(ChoiceDeltaToolCall, DictAccess):
-    """A piece of a streamed tool call."""
+    """A piece of a streamed tool call. `function` also takes a `Function`, as LiteLLM's does."""
 
     function: Optional[DeltaFunction] = None
+
+    @field_validator("function", mode="before")
+    @classmethod
+    def _any_function(cls, value: object) -> object:
+        if isinstance(value, BaseModel) and not isinstance(value, DeltaFunction):
+            return value.model_dump(exclude_unset=True)
+        return value
 
 
 class Delta(ChoiceDelta, DictAccess):
@@ -162,7 +187,7 @@ class StreamingChoices(ChunkChoice, DictAccess):
     delta: Delta
 
 
-class ModelResponseStream(ChatCompletionChunk, GatewayResult):
+class ModelResponseStream(ChatCompletionChunk, ModelResponseBase):
     """A chat stream chunk (`completion(stream=True)`): an `openai.types.chat.ChatCompletionChunk`."""
 
     choices: list[StreamingChoices]

@@ -276,6 +276,52 @@ NOT_OBSERVABLE: list[tuple[str, str | None]] = [
 ]
 
 
+# Frameworks that embed LiteLLM's SDK, run unchanged on `shim.as_litellm()` through the real proxy with the real
+# litellm installed and never loaded (tests/frameworks, `make frameworks`): not a differential row, each framework's
+# own program. (framework, what runs, what differs from LiteLLM and why).
+FRAMEWORKS: list[tuple[str, str, str]] = [
+    (
+        "DSPy 3.4",
+        "`Predict` with the chat and JSON adapters, `ChainOfThought`, `streamify`, `acall`, `Embedder`, DSPy's disk "
+        "cache; a 401 becomes `LMAuthError`, an over-long prompt DSPy's `ContextWindowExceededError`",
+        "capability checks (`supports_*`, which pick the JSON adapter's schema) ask the gateway configured for the "
+        "process (`shim.as_litellm(api_base=...)` or LITELLM_PROXY_API_BASE); with only a per-LM `api_base` they "
+        "answer False, as LiteLLM does for a gateway alias. `model_type='text'` is not routed (RouteError)",
+    ),
+    (
+        "smolagents 1.26",
+        "`LiteLLMModel` in a `ToolCallingAgent`: tool calls, `final_answer`, streamed outputs, token counts; the "
+        "program unchanged under `python -m shim.autopatch --as-litellm`",
+        "`LiteLLMRouterModel` needs `litellm.Router`, not served yet: an ImportError that says so",
+    ),
+    (
+        "OpenAI Agents SDK 0.24",
+        "`LitellmModel` with a function tool: `Runner.run_sync`, `Runner.run_streamed`, usage",
+        "same: `_skip_mcp_handler` is dropped, as LiteLLM drops it",
+    ),
+    (
+        "Google ADK 2.13",
+        "an `Agent` on `LiteLlm` with a tool, run by `InMemoryRunner`",
+        "capability questions on ADK's prefix-stripped names (`azure/x`) ask the gateway for that group; an inline "
+        "file on a proxied model (`acreate_file(custom_llm_provider='openai', api_base=...)`) goes to that gateway; "
+        "`provider_list` is `['litellm_proxy']`, so a model string `openai/x` does not pick `LiteLlm`",
+    ),
+    (
+        "CrewAI 1.15",
+        "`LLM.call`, sync and streamed, with token usage (read from `model_extra['usage']`); a one-agent crew; a "
+        "401 is raised at once, not retried (its class reports `litellm.exceptions`)",
+        "under the facade shim's classes report `litellm` modules (pickles made then name them); string callbacks "
+        "(LITELLM_SUCCESS_CALLBACKS) are skipped with one warning; `token_counter` asks the gateway (CrewAI falls "
+        "back to its own estimate without one)",
+    ),
+    (
+        "instructor 1.17 (1.15 beside CrewAI)",
+        "`from_litellm(completion)` and `from_litellm(acompletion)` with a response model",
+        "same",
+    ),
+]
+
+
 @dataclass(frozen=True)
 class Verdict:
     kind: Literal["same", "different"]
@@ -362,6 +408,13 @@ links to the row's raw observations, both sides, in [compat_observations.md](com
 when either file is not what the run produced.
 """
 TABLE = ["| behaviour | fields | verdict |", "| --- | --- | --- |"]
+FRAMEWORKS_INTRO = """
+## Frameworks that embed LiteLLM, on `shim.as_litellm()`
+
+Not differential rows: each framework's own program, unchanged but for `shim.as_litellm()` (or the runner), through
+the same real proxy, with the real litellm installed and never loaded (tests/frameworks, `make frameworks`).
+`litellm.Router` is not served yet; a `litellm.*` module the facade lacks is not found.
+"""
 SWEEP_INTRO = """The sweep (`litellm-params-sweep`) calls `acompletion` once per name of LiteLLM's parameter table and
 compares which of the table's names reach the gateway. It gives no dummy value to these, each observed elsewhere:
 """
@@ -379,6 +432,8 @@ def render(rows: Sequence[Row], observed: Mapping[str, Mapping[str, Mapping[str,
     lines += ["\n## Not observable through the proxy (covered by shim's loopback tests)\n"]
     lines += ["| behaviour | verdict |", "| --- | --- |"]
     lines += [f"| {what} | {f'differs → {link(d)}' if d else 'same'} |" for what, d in NOT_OBSERVABLE]
+    lines += [FRAMEWORKS_INTRO, "| framework | runs unchanged | differs from LiteLLM |", "| --- | --- | --- |"]
+    lines += [f"| {name} | {runs} | {differs} |" for name, runs, differs in FRAMEWORKS]
     lines += ['\n## <a id="sweep-skips"></a>Names the sweep skips\n', SWEEP_INTRO]
     lines += [f"- {', '.join(f'`{n}`' for n in names)}: {why}" for why, names in SWEEP_SKIP.items()]
     lines += ["\n## Differences\n"]

@@ -10,6 +10,7 @@ import json
 import socket
 import sys
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import Message
 from email.parser import BytesParser
@@ -108,17 +109,17 @@ class _Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(int(self.headers.get("content-length") or 0))
         request = RecordedRequest("POST", self.path, {k.lower(): v for k, v in self.headers.items()}, body)
         self.owner.recorder.record(request)
-        self.send(answer(to_call(request)))
+        self.send(self.owner.recorder.answer(to_call(request)))
 
     def do_GET(self) -> None:
         request = RecordedRequest("GET", self.path, {k.lower(): v for k, v in self.headers.items()}, b"")
         self.owner.recorder.record(request)
-        self.send(answer(Call(urlsplit(self.path).path, {}, method="GET")))
+        self.send(self.owner.recorder.answer(Call(urlsplit(self.path).path, {}, method="GET")))
 
     def do_DELETE(self) -> None:
         request = RecordedRequest("DELETE", self.path, {k.lower(): v for k, v in self.headers.items()}, b"")
         self.owner.recorder.record(request)
-        self.send(answer(Call(urlsplit(self.path).path, {}, method="DELETE")))
+        self.send(self.owner.recorder.answer(Call(urlsplit(self.path).path, {}, method="DELETE")))
 
     def send(self, reply: Reply) -> None:
         self.send_response(reply.status)
@@ -142,9 +143,12 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class FakeUpstream:
-    """The fake upstream server and its record of requests; use as a context manager or call start/stop."""
+    """The fake upstream server and its record of requests; use as a context manager or call start/stop.
 
-    def __init__(self) -> None:
+    `answer` makes each reply (fake_api.answer unless given: tests/frameworks adds what agents need)."""
+
+    def __init__(self, answer: Callable[[Call], Reply] = answer) -> None:
+        self.answer = answer
         self._requests: list[RecordedRequest] = []
         self._lock = threading.Lock()
         self._server: _Server | None = None

@@ -1,0 +1,1 @@
+"""`litellm.integrations` under `shim.as_litellm()`: only `custom_logger`."""

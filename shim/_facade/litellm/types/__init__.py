@@ -1,0 +1,4 @@
+"""`litellm.types` under `shim.as_litellm()`."""
+
+from . import llms as llms
+from . import utils as utils

@@ -1,0 +1,3 @@
+"""`litellm.types.llms` under `shim.as_litellm()`."""
+
+from . import openai as openai
