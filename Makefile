@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo examples test test-matrix lint typecheck pytest ecosystem install install-test install-bench clean bench soak reliability-report
+.PHONY: demo examples test test-matrix lint typecheck pytest ecosystem install install-test install-bench install-docs docs docs-serve clean bench soak reliability-report
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -14,18 +14,23 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 # `compat` brings a real LiteLLM proxy for tests/proxy (about 1.5 min to install); `make demo` stays light.
-# `bench` (matplotlib) lets the bench smoke test draw the picture.
+# `bench` (matplotlib) lets the bench smoke test draw the picture; `docs` lets `make test` build the site.
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q -e '.[test,compat,bench]'
-	touch $@ $(VENV)/.installed $(VENV)/.installed-bench
+	$(BIN)/python -m pip install -q -e '.[test,compat,bench,docs]'
+	touch $@ $(VENV)/.installed $(VENV)/.installed-bench $(VENV)/.installed-docs
 
 $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e '.[bench]'
 	touch $@ $(VENV)/.installed
 
+$(VENV)/.installed-docs: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[docs]'
+	touch $@ $(VENV)/.installed
+
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 install-bench: $(VENV)/.installed-bench
+install-docs: $(VENV)/.installed-docs
 
 demo: install
 	$(BIN)/shim demo
@@ -58,7 +63,15 @@ $(ECO_VENV)/.installed: pyproject.toml
 ecosystem: $(ECO_VENV)/.installed
 	$(ECO_VENV)/bin/python -m pytest tests/proxy/test_patch_proxy.py
 
-test: lint typecheck pytest ecosystem
+# The documentation site (mkdocs.yml, docs/): strict, so a broken link, a reference to a name that does not exist or
+# a docstring griffe cannot read fails the build. Into site/ (not committed).
+docs: install-docs
+	$(BIN)/mkdocs build --strict --quiet
+
+docs-serve: install-docs
+	$(BIN)/mkdocs serve
+
+test: lint typecheck pytest docs ecosystem
 
 # The suite against the other ends of the supported range (`make test` covers the newest openai, 3.x, in .venv):
 # the oldest supported openai (with the oldest supported wrapt) and the newest 2.x, each in its own venv built

@@ -254,6 +254,7 @@ _LAZY: dict[str, tuple[str, str]] = {
 }
 
 __version__ = "0.1.0"
+"""The installed shim's version."""
 
 api_base: str | None = None
 """The gateway's base URL for every call that passes none (beats LITELLM_PROXY_API_BASE)."""

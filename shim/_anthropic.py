@@ -133,3 +133,4 @@ class _Anthropic:
 
 
 anthropic = _Anthropic()
+"""LiteLLM's `litellm.anthropic`: `shim.anthropic.messages.create(...)` and `await ...acreate(...)`, POST `/v1/messages`."""

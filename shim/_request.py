@@ -37,6 +37,7 @@ ResultT = TypeVar("ResultT")
 ChunkT = TypeVar("ChunkT")
 
 CACHE = ClientCache()
+"""The process's cached gateway clients (public as `shim.client_cache`): set `.maxsize` to keep more gateways."""
 
 # A year: beyond ~9e9 s the socket layer raises OverflowError, and nobody means to wait longer than this.
 _MAX_TIMEOUT = 365 * 24 * 3600
