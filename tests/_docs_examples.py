@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import ast
 import asyncio
+import contextlib
 import importlib.util
 import inspect
 import os
@@ -149,33 +150,42 @@ def run_page(page: Path) -> int:
     from shim.testing import FakeProxy
 
     _loopback_only()
-    with tempfile.TemporaryDirectory() as workdir, FakeProxy(api_key=GATEWAY_KEY, accept_any_key=True) as gateway:
-        with FakeProxy(api_key="sk-openai") as openai_stand_in:
-            os.chdir(workdir)
-            sys.path.insert(0, workdir)
-            for name, content in FILES.items():
-                Path(name).write_bytes(content)
-            os.environ.update(
-                LITELLM_PROXY_API_BASE=gateway.url,
-                LITELLM_PROXY_API_KEY=GATEWAY_KEY,
-                OPENAI_BASE_URL=openai_stand_in.url + "/v1",
-                OPENAI_API_KEY="sk-openai",
-            )
-            namespace: dict[str, Any] = {"__name__": "__main__"}
-            for block in blocks(page):
-                if not block.is_python or block.mark == "not run":
-                    continue
-                if block.mark == "run if installed" and importlib.util.find_spec(block.mark_value) is None:
-                    print(f"{block.where}: not run ({block.mark_value} is not installed)")
-                    continue
-                try:
-                    _run_block(block, namespace, gateway.url)
-                except BaseException:  # report it as the reader would see it, at the page's line
-                    print(f"{block.where}: the example failed", file=sys.stderr)
-                    traceback.print_exc()
-                    return 1
-            _finish(namespace)
+    with contextlib.ExitStack() as stack:
+        workdir = stack.enter_context(tempfile.TemporaryDirectory())
+        gateway = stack.enter_context(FakeProxy(api_key=GATEWAY_KEY, accept_any_key=True))
+        openai_stand_in = stack.enter_context(FakeProxy(api_key="sk-openai"))
+        os.chdir(workdir)
+        sys.path.insert(0, workdir)
+        for name, content in FILES.items():
+            Path(name).write_bytes(content)
+        os.environ.update(
+            LITELLM_PROXY_API_BASE=gateway.url,
+            LITELLM_PROXY_API_KEY=GATEWAY_KEY,
+            OPENAI_BASE_URL=openai_stand_in.url + "/v1",
+            OPENAI_API_KEY="sk-openai",
+        )
+        namespace: dict[str, Any] = {"__name__": "__main__"}
+        for block in blocks(page):
+            if not block.is_python or block.mark == "not run":
+                continue
+            if block.mark == "run if installed" and not _installed(block.mark_value):
+                print(f"{block.where}: not run ({block.mark_value} is not installed)")
+                continue
+            try:
+                _run_block(block, namespace, gateway.url)
+            except BaseException:  # report it as the reader would see it, at the page's line
+                print(f"{block.where}: the example failed", file=sys.stderr)
+                traceback.print_exc()
+                return 1
+        _finish(namespace)
     return 0
+
+
+def _installed(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ModuleNotFoundError:  # its parent package is missing
+        return False
 
 
 def _run_block(block: Block, namespace: dict[str, Any], gateway_url: str) -> None:
