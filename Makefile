@@ -3,7 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo examples test test-matrix lint typecheck pytest ecosystem frameworks install install-test install-bench clean bench soak reliability-report
+.PHONY: demo examples test test-matrix lint typecheck pytest ecosystem frameworks install install-test install-bench \
+	install-docs docs docs-serve clean bench soak reliability-report
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -14,18 +15,23 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 # `compat` brings a real LiteLLM proxy for tests/proxy (about 1.5 min to install); `make demo` stays light.
-# `bench` (matplotlib) lets the bench smoke test draw the picture.
+# `bench` (matplotlib) lets the bench smoke test draw the picture; `docs` lets `make test` build the site.
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q -e '.[test,compat,bench]'
-	touch $@ $(VENV)/.installed $(VENV)/.installed-bench
+	$(BIN)/python -m pip install -q -e '.[test,compat,bench,docs]'
+	touch $@ $(VENV)/.installed $(VENV)/.installed-bench $(VENV)/.installed-docs
 
 $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e '.[bench]'
 	touch $@ $(VENV)/.installed
 
+$(VENV)/.installed-docs: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[docs]'
+	touch $@ $(VENV)/.installed
+
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 install-bench: $(VENV)/.installed-bench
+install-docs: $(VENV)/.installed-docs
 
 demo: install
 	$(BIN)/shim demo
@@ -55,8 +61,10 @@ $(ECO_VENV)/.installed: pyproject.toml
 	$(ECO_VENV)/bin/python -m pip install -q -e '.[test,compat,ecosystem]'
 	touch $@
 
+# Also the frameworks page's examples, whose LangChain example needs langchain-openai.
 ecosystem: $(ECO_VENV)/.installed
-	$(ECO_VENV)/bin/python -m pytest tests/proxy/test_patch_proxy.py
+	$(ECO_VENV)/bin/python -m pytest tests/proxy/test_patch_proxy.py \
+		'tests/test_docs.py::test_the_examples_of_a_page_run[docs/guides/frameworks.md]'
 
 # Agent frameworks that embed LiteLLM's SDK (DSPy, smolagents, the OpenAI Agents SDK, ADK, instructor; CrewAI),
 # run unchanged through shim.as_litellm() and the real proxy, the real litellm installed beside them. Two venvs:
@@ -84,15 +92,26 @@ frameworks: install-test $(FW_VENV)/.installed $(FW_CREWAI_VENV)/.installed
 	SHIM_TEST_LITELLM=$(CURDIR)/$(BIN)/litellm SHIM_FRAMEWORKS_REQUIRED=crewai,instructor \
 		$(FW_CREWAI_VENV)/bin/python -m pytest -q tests/frameworks -k 'crewai or instructor'
 
-test: lint typecheck pytest ecosystem frameworks
+test: lint typecheck pytest docs ecosystem frameworks
+
+# The documentation site (mkdocs.yml, docs/): strict, so a broken link, a reference to a name that does not exist or
+# a docstring griffe cannot read fails the build. Into site/ (not committed).
+# NO_MKDOCS_2_WARNING: Material's banner about its end of life and MkDocs 2 (the extra pins MkDocs 1).
+docs: install-docs
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
+
+docs-serve: install-docs
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve
+
 
 # The suite against the other ends of the supported range (`make test` covers the newest openai, 3.x, in .venv):
 # the oldest supported openai (with the oldest supported wrapt) and the newest 2.x, each in its own venv built
 # from the registry. The LiteLLM proxy tests use .venv's proxy (SHIM_TEST_LITELLM), so they run here too; the
 # tests that import LiteLLM's SDK in-process skip. Left out, to stay within CI's time: the bench harness's smoke
-# tests and the example scripts (a subprocess each, making the calls tests/test_endpoints.py makes).
+# tests, the example scripts and the docs' examples (a subprocess each, making the calls tests/test_endpoints.py
+# makes; the docs' reference checks need the docs extra, which these venvs do not install).
 MATRIX := oldest 2.x
-MATRIX_PYTEST_ARGS := --ignore=tests/test_bench_smoke.py --ignore=tests/test_examples.py
+MATRIX_PYTEST_ARGS := --ignore=tests/test_bench_smoke.py --ignore=tests/test_examples.py --ignore=tests/test_docs.py
 MATRIX_PINS_oldest := 'openai==1.99.3' 'wrapt==1.14.1'
 MATRIX_PINS_2.x := 'openai>=2,<3'
 

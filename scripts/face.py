@@ -35,7 +35,7 @@ def generated() -> str:
             by_module.setdefault(module, []).append(name)
         else:  # a stub re-exports only `import x as x`: the other name is an alias of a private import
             lines.append(f"from {module} import {attribute} as _{attribute}")
-            renamed.append(f"{name} = _{attribute}")
+            renamed += [f"{name} = _{attribute}", f'"""{_attribute_doc(module, attribute)}"""']
     for module in sorted(by_module):
         lines += [f"from {module} import {name} as {name}" for name in sorted(by_module[module])]
     lines += ["", *renamed]
@@ -49,6 +49,17 @@ def generated() -> str:
         "def _turn_on_debug() -> None: ...",
     ]
     return HEADER + "\n".join(lines) + "\n"
+
+
+def _attribute_doc(module: str, attribute: str) -> str:
+    """The docstring under a module attribute's assignment (`CACHE = ...` then its string)."""
+    tree = ast.parse((ROOT / (module.replace(".", "/") + ".py")).read_text())
+    for node, after in zip(tree.body, tree.body[1:], strict=False):
+        targets = node.targets if isinstance(node, ast.Assign) else []
+        named = any(isinstance(target, ast.Name) and target.id == attribute for target in targets)
+        if named and isinstance(after, ast.Expr) and isinstance(after.value, ast.Constant):
+            return str(after.value.value)
+    raise LookupError(f"{module}.{attribute} has no docstring under its assignment")
 
 
 def _setting_docs(face: Path) -> list[tuple[str, str, str]]:

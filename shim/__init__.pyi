@@ -128,6 +128,7 @@ from shim.types import TextCompletionResponse as TextCompletionResponse
 from shim.types._audio import TranscriptionResponse as TranscriptionResponse
 
 client_cache = _CACHE
+"""The package's one cache of gateway clients (`shim.client_cache`): every call and `shim.OpenAI` share it."""
 
 api_base: str | None
 """The gateway's base URL for every call that passes none (beats LITELLM_PROXY_API_BASE)."""

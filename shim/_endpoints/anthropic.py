@@ -125,3 +125,4 @@ class _Anthropic:
 
 
 anthropic = _Anthropic()
+"""LiteLLM's `litellm.anthropic`: `shim.anthropic.messages.create(...)` and `.acreate(...)`, POST `/v1/messages`."""

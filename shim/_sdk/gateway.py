@@ -83,7 +83,11 @@ class OpenAI(openai.OpenAI):
     Args:
         api_key: the gateway key; default `shim.api_key`, then LITELLM_PROXY_API_KEY (never OPENAI_API_KEY).
         base_url: the gateway's URL (alias `api_base`); default `shim.api_base`, then LITELLM_PROXY_API_BASE.
-        timeout, max_retries, default_headers, default_query, websocket_base_url: as for `openai.OpenAI`.
+        timeout: as for `openai.OpenAI`.
+        max_retries: as for `openai.OpenAI`.
+        default_headers: as for `openai.OpenAI`.
+        default_query: as for `openai.OpenAI`.
+        websocket_base_url: as for `openai.OpenAI`.
         http_client: your own pool; by default the shim's shared pool for this gateway.
 
     A model given as `litellm_proxy/<name>` is sent as `<name>`. Raises `shim.ConfigError` before any I/O when
