@@ -924,7 +924,8 @@ KEYWORD_ROWS: list[tuple[str, str, Scenario]] = [
     ("empty-api_key", '`api_key=""` with `LITELLM_PROXY_API_KEY` set', empty_api_key),
 ]  # fmt: skip
 
-from .differential_files import ROWS as FILE_ROWS  # noqa: E402 (it builds on the helpers above)
+from .differential_files import CALL_TYPE_ROWS, call_types, fixed  # noqa: E402 (it builds on the helpers above)
+from .differential_files import ROWS as FILE_ROWS  # noqa: E402
 
 ROWS: list[Row] = [
     *SECTIONED(
@@ -1224,5 +1225,13 @@ ROWS += SECTIONED(
         ("callbacks-acompletion", "the same, async", callbacks(True)),
         ("callbacks-stream", "the same, a stream read to its end", callbacks(False, stream=True)),
         ("callbacks-failure", "`failure_callback` on an upstream 500", failure_callbacks),
+        (
+            "call_type-rerank",
+            "`call_type` of `rerank` / `arerank`",
+            call_types(
+                "rerank", fixed({"model": "litellm_proxy/rerank", "query": "green", "documents": ["green tea"]})
+            ),
+        ),
+        *CALL_TYPE_ROWS,
     ],
 )
