@@ -16,6 +16,7 @@ import re
 import warnings
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime
 from types import ModuleType
 from typing import Any
 
@@ -924,7 +925,7 @@ KEYWORD_ROWS: list[tuple[str, str, Scenario]] = [
     ("empty-api_key", '`api_key=""` with `LITELLM_PROXY_API_KEY` set', empty_api_key),
 ]  # fmt: skip
 
-from .differential_files import CALL_TYPE_ROWS, call_types, fixed, set_callbacks  # noqa: E402 (it builds on the helpers above)
+from .differential_files import CALL_TYPE_ROWS, call_types, fixed, set_callbacks, started_since  # noqa: E402 (it builds on the helpers above)
 from .differential_files import ROWS as FILE_ROWS  # noqa: E402
 
 ROWS: list[Row] = [
@@ -1094,8 +1095,11 @@ def callbacks(use_async: bool, stream: bool = False) -> Scenario:
         events: list[tuple[str, Any, Any, Any]] = []
         caller = threading.current_thread()
 
+        began = datetime.now()
+
         def record(kind: str, kwargs: Any, response: Any = None) -> None:
-            events.append((kind, dict(kwargs), response, threading.current_thread() is caller))
+            if started_since(kwargs, began):
+                events.append((kind, dict(kwargs), response, threading.current_thread() is caller))
 
         class Logger(base):  # type: ignore[misc, valid-type]
             def log_pre_api_call(self, model: str, messages: Any, kwargs: Any) -> None:
@@ -1151,14 +1155,13 @@ def callbacks(use_async: bool, stream: bool = False) -> Scenario:
 
 async def failure_callbacks(lib: ModuleType, ctx: Ctx) -> Obs:
     events: list[tuple[dict[str, Any], Any]] = []
-    set_callbacks(
-        lib,
-        ctx,
-        input_callback=[],
-        success_callback=[],
-        callbacks=[],
-        failure_callback=[lambda k, r, s, e: events.append((dict(k), r))],
-    )
+    began = datetime.now()
+
+    def failed(kwargs: Any, response: Any, start: Any, end: Any) -> None:
+        if started_since(kwargs, began):
+            events.append((dict(kwargs), response))
+
+    set_callbacks(lib, ctx, input_callback=[], success_callback=[], callbacks=[], failure_callback=[failed])
     await outcome(
         lambda: lib.completion(model="litellm_proxy/fail-500", messages=HI, max_retries=0, **ctx.auth), lambda r: {}
     )
@@ -1247,7 +1250,7 @@ ROWS += SECTIONED(
         ("callbacks-failure", "`failure_callback` on an upstream 500", failure_callbacks),
         (
             "call_type-rerank",
-            "`call_type` of `rerank` / `arerank`",
+            "callbacks of `rerank` / `arerank`: events, `call_type`",
             call_types(
                 "rerank", fixed({"model": "litellm_proxy/rerank", "query": "green", "documents": ["green tea"]})
             ),

@@ -245,10 +245,7 @@ async def observe_callbacks(lib: ModuleType, ctx: Ctx, name: str, arguments: Arg
     began = datetime.now()
 
     def record(kind: str, given: Any) -> None:
-        # A callback set here may also get a late event of an earlier call (LiteLLM's logging worker carries pending
-        # events over): only events of calls that started after `began` count.
-        start = given.get("start_time")
-        if not isinstance(start, datetime) or start.replace(tzinfo=None) >= began:
+        if started_since(given, began):
             events.append((kind, dict(given)))
 
     set_callbacks(
@@ -271,6 +268,14 @@ async def observe_callbacks(lib: ModuleType, ctx: Ctx, name: str, arguments: Arg
         f"{name} call_type": sorted({str(given.get("call_type")) for _, given in events}),
         f"{name} standard_logging_object.call_type": summary.get("call_type", "(no summary)"),
     }
+
+
+def started_since(given: Any, began: datetime) -> bool:
+    """Whether a callback's `kwargs` are of a call that started at `began` or later. A callback set by a scenario also
+    gets the late events of earlier calls (LiteLLM's sync handlers run in threads and read the callback lists when
+    they run; its logging worker carries pending events over to the next event loop)."""
+    start = given.get("start_time")
+    return not isinstance(start, datetime) or start.replace(tzinfo=None) >= began
 
 
 # LiteLLM files each CustomLogger of `callbacks` into these lists on a call, skipping one whose class (by name) is
@@ -357,7 +362,11 @@ CALL_TYPE_CALLS: list[tuple[str, Arguments]] = [
 ]
 
 CALL_TYPE_ROWS: list[tuple[str, str, Scenario]] = [
-    (f"call_type-{function}", f"`call_type` of `{function}` / `a{function}`", call_types(function, arguments))
+    (
+        f"call_type-{function}",
+        f"callbacks of `{function}` / `a{function}`: events, `call_type`",
+        call_types(function, arguments),
+    )
     for function, arguments in CALL_TYPE_CALLS
 ]
 
