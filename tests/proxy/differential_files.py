@@ -1,7 +1,9 @@
 """Differential scenarios for image edits, moderations, files, batches and the Responses lifecycle.
 
 Each calls one function the same way through LiteLLM's SDK and through shim (`custom_llm_provider="litellm_proxy"`
-where LiteLLM needs it to reach the proxy) and observes what was sent and what came back.
+where LiteLLM needs it to reach the proxy) and observes what was sent and what came back. The `call_type-*` rows
+(listed under *Callbacks*) call each of these functions and its async twin with callbacks set, and observe which
+callbacks fired and the `call_type` they got.
 """
 
 from __future__ import annotations
