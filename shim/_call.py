@@ -30,8 +30,10 @@ Overrides = dict[str, Any]
 """A fallback's keyword arguments over the call's own (`model`, `api_base`, `api_key`, ...)."""
 
 
-# Where the GenAI semantic conventions name the operation otherwise than LiteLLM's call type.
-_OPERATIONS = {"completion": "chat", "embedding": "embeddings"}
+# Where the GenAI semantic conventions name the operation otherwise than LiteLLM's call type. Their inference spans
+# say `chat` for OpenAI's Chat Completions and Responses APIs (told apart by `openai.api.type`) and for Anthropic's
+# Messages API; the conventions name no operation for the other endpoints, which keep LiteLLM's call type.
+_OPERATIONS = {"completion": "chat", "responses": "chat", "anthropic_messages": "chat", "embedding": "embeddings"}
 
 
 @dataclass(frozen=True)

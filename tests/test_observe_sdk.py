@@ -213,7 +213,7 @@ async def test_async_shim_openai_and_patched_calls_are_observed(
         await user.embeddings.create(model=MODEL, input="x")  # the fast path
         await user.close()
     names = [span.name for span in spans.get_finished_spans()]
-    assert names == ["responses gw-model", "chat gw-model", "chat gw-model", "embeddings gw-model"]
+    assert names == ["chat gw-model", "chat gw-model", "chat gw-model", "embeddings gw-model"]
     for span in spans.get_finished_spans():
         assert _attributes(span)["litellm.response_cost"] == 0.00042
     kinds = [(event[0], event[1]["call_type"]) for event in _finished(events)]

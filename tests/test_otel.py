@@ -88,7 +88,18 @@ def test_chat_span_by_the_genai_conventions(proxy: FakeProxy, spans: InMemorySpa
     [
         (lambda a: shim.embedding("litellm_proxy/emb", input="x", **a), "embeddings emb", "embeddings"),
         (lambda a: shim.text_completion("litellm_proxy/t", "hi", **a), "text_completion t", "text_completion"),
-        (lambda a: shim.responses("litellm_proxy/r", input="hi", **a), "responses r", "responses"),
+        (lambda a: shim.responses("litellm_proxy/r", input="hi", **a), "chat r", "chat"),
+        (
+            lambda a: shim.anthropic.messages.create(max_tokens=8, messages=HI, model="litellm_proxy/c", **a),
+            "chat c",
+            "chat",
+        ),
+        (
+            lambda a: shim.image_edit(image=b"png", prompt="a cat", model="litellm_proxy/e", **a),
+            "image_edit e",
+            "image_edit",
+        ),
+        (lambda a: shim.file_list(**a), "file_list", "file_list"),
         (lambda a: shim.rerank("litellm_proxy/rr", query="q", documents=["a"], **a), "rerank rr", "rerank"),
         (lambda a: shim.models(**a), "models", "models"),
     ],

@@ -16,6 +16,7 @@ import re
 import warnings
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime
 from types import ModuleType
 from typing import Any
 
@@ -924,7 +925,8 @@ KEYWORD_ROWS: list[tuple[str, str, Scenario]] = [
     ("empty-api_key", '`api_key=""` with `LITELLM_PROXY_API_KEY` set', empty_api_key),
 ]  # fmt: skip
 
-from .differential_files import ROWS as FILE_ROWS  # noqa: E402 (it builds on the helpers above)
+from .differential_files import CALL_TYPE_ROWS, call_types, fixed, set_callbacks, started_since  # noqa: E402 (it builds on the helpers above)
+from .differential_files import ROWS as FILE_ROWS  # noqa: E402
 
 ROWS: list[Row] = [
     *SECTIONED(
@@ -1093,8 +1095,11 @@ def callbacks(use_async: bool, stream: bool = False) -> Scenario:
         events: list[tuple[str, Any, Any, Any]] = []
         caller = threading.current_thread()
 
+        began = datetime.now()
+
         def record(kind: str, kwargs: Any, response: Any = None) -> None:
-            events.append((kind, dict(kwargs), response, threading.current_thread() is caller))
+            if started_since(kwargs, began):
+                events.append((kind, dict(kwargs), response, threading.current_thread() is caller))
 
         class Logger(base):  # type: ignore[misc, valid-type]
             def log_pre_api_call(self, model: str, messages: Any, kwargs: Any) -> None:
@@ -1109,10 +1114,14 @@ def callbacks(use_async: bool, stream: bool = False) -> Scenario:
             ) -> None:
                 record("logger async success", kwargs, response_obj)
 
-        ctx.monkeypatch.setattr(lib, "input_callback", [lambda kwargs: record("input", kwargs)])
-        ctx.monkeypatch.setattr(lib, "success_callback", [lambda k, r, s, e: record("success", k, r)])
-        ctx.monkeypatch.setattr(lib, "failure_callback", [])
-        ctx.monkeypatch.setattr(lib, "callbacks", [Logger()])
+        set_callbacks(
+            lib,
+            ctx,
+            input_callback=[lambda kwargs: record("input", kwargs)],
+            success_callback=[lambda k, r, s, e: record("success", k, r)],
+            failure_callback=[],
+            callbacks=[Logger()],
+        )
         kwargs = {"model": "litellm_proxy/chat", "messages": HI, "temperature": 0.5, "metadata": {"tag": "m"}}
         if stream:
             kwargs |= {"stream": True, "stream_options": {"include_usage": True}}
@@ -1146,10 +1155,13 @@ def callbacks(use_async: bool, stream: bool = False) -> Scenario:
 
 async def failure_callbacks(lib: ModuleType, ctx: Ctx) -> Obs:
     events: list[tuple[dict[str, Any], Any]] = []
-    ctx.monkeypatch.setattr(lib, "input_callback", [])
-    ctx.monkeypatch.setattr(lib, "success_callback", [])
-    ctx.monkeypatch.setattr(lib, "callbacks", [])
-    ctx.monkeypatch.setattr(lib, "failure_callback", [lambda k, r, s, e: events.append((dict(k), r))])
+    began = datetime.now()
+
+    def failed(kwargs: Any, response: Any, start: Any, end: Any) -> None:
+        if started_since(kwargs, began):
+            events.append((dict(kwargs), response))
+
+    set_callbacks(lib, ctx, input_callback=[], success_callback=[], callbacks=[], failure_callback=[failed])
     await outcome(
         lambda: lib.completion(model="litellm_proxy/fail-500", messages=HI, max_retries=0, **ctx.auth), lambda r: {}
     )
@@ -1194,12 +1206,19 @@ CALLBACK_DIFFERENCES: dict[str, str] = {
         "`StandardLoggingMetadata`, so user keys are not in it (both have them in `litellm_params.metadata`)"
     ),
     "callback-async-success": (
-        "callbacks: LiteLLM 1.108.7 fired no success event within 5 s of an `acompletion` in this run (its async "
-        "success logging is deferred to its logging worker), so only the input events compare; shim fires the "
-        "function and `async_log_success_event` as tasks on the caller's loop"
+        "callbacks: on `acompletion` LiteLLM 1.108.7 calls no plain `success_callback` function, only coroutine "
+        "functions and `CustomLogger.async_log_success_event` (as on the other calls its logging treats as async: "
+        "`aembedding`, `aresponses`, `aimage_generation`, `atranscription`, ...); shim calls every success callback "
+        "on every call, plain functions in its callback thread"
     ),
 }
 _CALLBACK_ROWS = ("callbacks-completion", "callbacks-stream")
+# What `callbacks()` reads from the success function's `kwargs` (each as `success <name>`).
+_SUCCESS_FIELDS = ("kwargs has", "model", "messages", "optional_params", "litellm_call_id", "response_cost",
+                   "litellm_params.metadata tag", "call_type", "stream", "time types", "standard_logging_object has",
+                   *(f"standard_logging_object.{name}" for name in ("status", "call_type", "prompt_tokens",
+                     "completion_tokens", "total_tokens", "model_group", "model_id", "metadata tag")),
+                   "response type", "runs on the caller's thread")  # fmt: skip
 # (row id, field) -> the callback difference it shows; merged into `matrix.REASONS`.
 CALLBACK_REASONS: dict[tuple[str, str], str] = {
     **{
@@ -1214,7 +1233,12 @@ CALLBACK_REASONS: dict[tuple[str, str], str] = {
         for name in ("model_group", "model_id")
     },
     **{(row, "success standard_logging_object.metadata tag"): "callback-metadata" for row in _CALLBACK_ROWS},
-    ("callbacks-acompletion", "*"): "callback-async-success",
+    **{
+        ("callbacks-acompletion", field): "callback-api-key"
+        for field in ("logger success kwargs has", "input kwargs has")
+    },
+    ("callbacks-acompletion", "events"): "callback-async-success",
+    **{("callbacks-acompletion", f"success {name}"): "callback-async-success" for name in _SUCCESS_FIELDS},
 }
 
 ROWS += SECTIONED(
@@ -1224,5 +1248,13 @@ ROWS += SECTIONED(
         ("callbacks-acompletion", "the same, async", callbacks(True)),
         ("callbacks-stream", "the same, a stream read to its end", callbacks(False, stream=True)),
         ("callbacks-failure", "`failure_callback` on an upstream 500", failure_callbacks),
+        (
+            "call_type-rerank",
+            "callbacks of `rerank` / `arerank`: events, `call_type`",
+            call_types(
+                "rerank", fixed({"model": "litellm_proxy/rerank", "query": "green", "documents": ["green tea"]})
+            ),
+        ),
+        *CALL_TYPE_ROWS,
     ],
 )

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from .differential import CALLBACK_DIFFERENCES, CALLBACK_REASONS, SWEEP_SKIP, Row
+from .differential_files import CALL_TYPE_DIFFERENCES, CALL_TYPE_REASONS
 from .differential_files import DIFFERENCES as FILE_DIFFERENCES
 from .differential_files import REASONS as FILE_REASONS
 
@@ -200,7 +201,7 @@ DIFFERENCES: dict[str, str] = {
         "`x-stainless-retry-count` and `-read-timeout` are (tests/test_chat.py)"
     ),
 }
-DIFFERENCES |= CALLBACK_DIFFERENCES | FILE_DIFFERENCES
+DIFFERENCES |= CALLBACK_DIFFERENCES | CALL_TYPE_DIFFERENCES | FILE_DIFFERENCES
 
 NO_OPENAI_ROWS = ("unprefixed", "use_litellm_proxy-kwarg", "missing-base")
 
@@ -259,7 +260,8 @@ REASONS: dict[tuple[str, str], str] = {
     ("caching", ALL): "caching-refused",
     ("empty-api_key", ALL): "empty-api-key",
 }
-REASONS |= CALLBACK_REASONS | FILE_REASONS  # the callback rows' differences live with their scenarios (differential.py)
+# The callback rows' differences live with their scenarios (differential.py, differential_files.py).
+REASONS |= CALLBACK_REASONS | CALL_TYPE_REASONS | FILE_REASONS
 
 # Behaviours the proxy cannot produce (so no row observes them), covered by shim's own loopback tests:
 # (what, the difference it is, or None when both sides agree).
