@@ -42,6 +42,8 @@ if TYPE_CHECKING:
     from shim._anthropic import anthropic, anthropic_messages
     from shim._audio import aspeech, atranscription, speech, transcription
     from shim._audio_types import TranscriptionResponse
+    from shim._balancer.errors import RouterRateLimitError
+    from shim._balancer.router import Router
     from shim._batch import batch_completion
     from shim._builder import stream_chunk_builder
     from shim._callbacks import flush_callbacks
@@ -245,6 +247,9 @@ _PUBLIC: dict[str, tuple[str, ...]] = {
         "TextCompletionResponse",
     ),
     "shim._audio_types": ("TranscriptionResponse",),
+    # LiteLLM's Router over several gateways (issue 25)
+    "shim._balancer.router": ("Router",),
+    "shim._balancer.errors": ("RouterRateLimitError",),
 }
 """Each lazily loaded public name, by the module that defines it."""
 
@@ -359,6 +364,8 @@ __all__ = [
     "ResponseTooLargeError",
     "ResponsesAPIResponse",
     "RouteError",
+    "Router",
+    "RouterRateLimitError",
     "ServiceUnavailableError",
     "TextCompletionResponse",
     "Timeout",

@@ -27,6 +27,10 @@ if TYPE_CHECKING:
 
 R = TypeVar("R")
 
+# The Router's deployment for the call being made (shim/_balancer/effects.py sets it around each attempt): its
+# callbacks' metadata and its span name the model group and deployment id that served.
+ROUTED: ContextVar[Mapping[str, Any] | None] = ContextVar("shim_routed", default=None)
+
 _OTEL = "opentelemetry.trace"
 
 # What each endpoint's span calls its operation (GenAI semantic conventions, where they name one).
@@ -62,8 +66,11 @@ class Observation:
         is_async: bool = False,
     ) -> None:
         callbacks = _callbacks.Callbacks(per_call)  # refuses string callbacks before anything is sent
+        routed = ROUTED.get()
         self.log = (
-            _callbacks.CallLog(callbacks, path=path, model=model, body=body, api_base=base_url, is_async=is_async)
+            _callbacks.CallLog(
+                callbacks, path=path, model=model, body=body, api_base=base_url, is_async=is_async, routed=routed
+            )
             if callbacks
             else None
         )
@@ -71,7 +78,7 @@ class Observation:
         if _OTEL in sys.modules:
             from shim import _otel
 
-            self.span = _otel.start(OPERATIONS.get(path, path), model, body, base_url)
+            self.span = _otel.start(OPERATIONS.get(path, path), model, body, base_url, routed)
         self.path = path
         self.model = model
         self.base_url = base_url
