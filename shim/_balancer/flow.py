@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
@@ -64,7 +64,8 @@ class Walk:
     max_fallbacks: int
     disabled: bool
     own_key: bool
-    tried: set[str] = field(default_factory=set[str])
+    tried: set[str] = field(default_factory=set[str])  # fallback groups
+    failed: set[str] = field(default_factory=set[str])  # deployments that failed this call
     last: Target | None = None
 
 
@@ -239,7 +240,7 @@ def _attempt(router: Router, walk: Walk, model: str) -> Flow[Any]:
     """Pick a deployment and send the call to it once, recording how it went."""
     group = router.group_of(model)
     deployments = router.deployments_for(model)
-    target = yield from pick(router, model, deployments, walk.request)
+    target = yield from pick(router, model, deployments, walk.request, walk.failed)
     walk.last = target
     strategy = router.strategy
     yield from strategy.start(target, walk.request)
@@ -251,6 +252,7 @@ def _attempt(router: Router, walk: Walk, model: str) -> Flow[Any]:
     except Exception as error:
         yield from strategy.end(target, walk.request, time.perf_counter() - started, None, error)
         if isinstance(error, openai.APIError):
+            walk.failed.add(target.id)
             yield from _failed(router, target, group, error, walk)
         raise
     yield from strategy.end(target, walk.request, time.perf_counter() - started, result, None)
@@ -259,11 +261,16 @@ def _attempt(router: Router, walk: Walk, model: str) -> Flow[Any]:
     return result
 
 
-def pick(router: Router, model: str, deployments: Sequence[Target], request: Request) -> Flow[Target]:
-    """The deployment for this call: healthy (not cooling down), of the lowest `order`, chosen by the strategy."""
+def pick(
+    router: Router, model: str, deployments: Sequence[Target], request: Request, failed: Set[str] = frozenset()
+) -> Flow[Target]:
+    """The deployment for this call: healthy (not cooling down), one this call has not failed on while there is
+    one, of the lowest `order`, chosen by the strategy."""
     healthy = yield from _healthy(router, deployments)
     if not healthy:
         raise (yield from _none_healthy(router, model, deployments))
+    untried = [t for t in healthy if t.id not in failed] if failed else healthy
+    healthy = untried or healthy
     orders = [t.order for t in healthy if t.order is not None]
     if orders:
         healthy = [t for t in healthy if t.order is None or t.order == min(orders)]

@@ -69,7 +69,7 @@ class RedisState:
             if where.scheme == "unix":
                 self._where = f"unix://{where.path}"
             pools: Any = redis.ConnectionPool  # its from_url() leaves **kwargs untyped
-            self.client = redis.Redis(connection_pool=pools.from_url(url, **self._options(password)))
+            self.client = redis.Redis.from_pool(pools.from_url(url, **self._options(password)))
         else:
             self._settings |= {"host": host or "localhost", "port": int(port or 6379)}
             self._where = f"redis://{self._settings['host']}:{self._settings['port']}"
@@ -181,9 +181,9 @@ class RedisState:
 
             if "url" in self._settings:
                 settings = {k: v for k, v in self._settings.items() if k != "url"}
-                client = redis.asyncio.Redis.from_url(
-                    self._settings["url"], **settings, **self._options(self._password)
-                )
+                pools: Any = redis.asyncio.ConnectionPool  # its from_url() leaves **kwargs untyped
+                pool = pools.from_url(self._settings["url"], **settings, **self._options(self._password))
+                client = redis.asyncio.Redis.from_pool(pool)
             else:
                 client = redis.asyncio.Redis(**self._settings, **self._options(self._password))
             self._async[loop] = client
