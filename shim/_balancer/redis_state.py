@@ -35,6 +35,7 @@ if redis.call('PTTL', KEYS[1]) < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) 
 return value
 """
 _WARN_EVERY = 30.0
+_RETRY_AFTER = 5.0  # after a failure, Redis is left alone this long: calls do not each wait for a dead server
 
 
 class RedisState:
@@ -82,6 +83,7 @@ class RedisState:
         self._seen: dict[tuple[str, ...], tuple[float, list[Any]]] = {}  # cooldown reads, by keys
         self._lock = threading.Lock()
         self._warned = 0.0
+        self._down_until = 0.0
 
     def _options(self, password: str | None) -> dict[str, Any]:
         options: dict[str, Any] = {"socket_timeout": 1.0, "socket_connect_timeout": 1.0}
@@ -96,6 +98,8 @@ class RedisState:
 
     def read(self, keys: Sequence[str]) -> list[Any]:
         """Each key's value (a counter as a number, anything else decoded from JSON), or None."""
+        if self._down():
+            return self.local.read(keys)
         try:
             return [_decode(value) for value in self.client.mget(list(keys))]
         except Exception as error:
@@ -104,7 +108,9 @@ class RedisState:
 
     def incr(self, key: str, amount: float, ttl: float, floor: float | None = None) -> float:
         """Add to a shared counter and return its new value."""
-        self.local.incr(key, amount, ttl)
+        mine = self.local.incr(key, amount, ttl, floor)
+        if self._down():
+            return mine
         try:
             return float(self._incr(keys=[key], args=_incr_args(amount, ttl, floor)))
         except Exception as error:
@@ -115,6 +121,8 @@ class RedisState:
         """Set a shared value for `ttl` seconds."""
         self.local.put(key, value, ttl)
         self._forget(key)
+        if self._down():
+            return
         try:
             self.client.set(key, json.dumps(value), px=max(1, int(ttl * 1000)))
         except Exception as error:
@@ -137,6 +145,8 @@ class RedisState:
 
     async def aread(self, keys: Sequence[str]) -> list[Any]:
         """`read` on the running loop's client."""
+        if self._down():
+            return self.local.read(keys)
         try:
             return [_decode(value) for value in await self._aclient().mget(list(keys))]
         except Exception as error:
@@ -157,6 +167,8 @@ class RedisState:
         """`put` on the running loop's client."""
         self.local.put(key, value, ttl)
         self._forget(key)
+        if self._down():
+            return
         try:
             await self._aclient().set(key, json.dumps(value), px=max(1, int(ttl * 1000)))
         except Exception as error:
@@ -205,8 +217,12 @@ class RedisState:
             for group in [group for group in self._seen if key in group]:
                 del self._seen[group]
 
+    def _down(self) -> bool:
+        return self._down_until > time.monotonic()
+
     def _warn(self, error: BaseException) -> None:
         now = time.monotonic()
+        self._down_until = now + _RETRY_AFTER
         if now - self._warned >= _WARN_EVERY:
             self._warned = now
             logger.warning(
