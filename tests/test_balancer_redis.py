@@ -23,7 +23,7 @@ import shim
 from shim.testing import FakeProxy
 
 HI = [{"role": "user", "content": "hi"}]
-PASSWORD = "redis-password-0123456789"  # noqa: S105  (the test server's)
+PASSWORD = "redis-password-0123456789"
 
 
 def _redis_server() -> str | None:
@@ -55,7 +55,7 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     workdir = tmp_path_factory.mktemp("redis")
     command = [REDIS_SERVER, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
     command += ["--requirepass", PASSWORD, "--dir", str(workdir)]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: S603
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 10
         while True:
@@ -73,13 +73,13 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture
-def redis(redis_url: str) -> Iterator[str]:
+def redis(redis_url: str) -> str:
     import redis as client
 
     connection = client.Redis.from_url(redis_url)
     connection.flushall()
     connection.close()
-    yield redis_url
+    return redis_url
 
 
 @pytest.fixture
@@ -178,7 +178,7 @@ def run_workers(count: int, proxies: list[FakeProxy], redis_url: str, calls: int
     """`count` worker processes at once, each making `calls` calls through its own Router; what each call got."""
     config = json.dumps(model_list(proxies))
     workers = [
-        subprocess.Popen(  # noqa: S603
+        subprocess.Popen(
             [sys.executable, "-c", WORKER, config, redis_url, str(calls)], stdout=subprocess.PIPE, text=True
         )
         for _ in range(count)
