@@ -57,4 +57,5 @@ def unknown_model(model: str, groups: Sequence[str]) -> BadRequestError:
     )
     error = BadRequestError(message, response=_http.Response(400, request=request), body=None)
     error.model = model
+    error.llm_provider = ""  # LiteLLM's: the Router refused it, no provider answered
     return error

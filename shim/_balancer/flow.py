@@ -257,7 +257,7 @@ def _attempt(router: Router, walk: Walk, model: str) -> Flow[Any]:
         raise
     yield from strategy.end(target, walk.request, time.perf_counter() - started, result, None)
     router.local.incr(f"{target.id}:successes", 1, MINUTE)
-    _stamp(result, target, group)
+    _stamp(result, target, model)
     return result
 
 
@@ -354,8 +354,9 @@ def _failed(router: Router, target: Target, group: str, error: BaseException, wa
         yield Put(router.state, cooldown_key(target.id), cooldowns.record(error, status, seconds), seconds)
 
 
-def _stamp(result: object, target: Target, group: str) -> None:
-    """The deployment that answered, on the result (a stream's chunks share its `_hidden_params`)."""
+def _stamp(result: object, target: Target, model: str) -> None:
+    """The deployment that answered, on the result (a stream's chunks share its `_hidden_params`); the model group
+    header says what the call asked for (a group, an alias or a deployment id), as LiteLLM's."""
     hidden: Any = getattr(result, "_hidden_params", None)
     if not isinstance(hidden, dict):
         return
@@ -364,7 +365,7 @@ def _stamp(result: object, target: Target, group: str) -> None:
     if target.api_base is not None:
         params["api_base"] = target.api_base
     headers: Any = params.setdefault("additional_headers", {})
-    headers["x-litellm-model-group"] = group
+    headers["x-litellm-model-group"] = model
 
 
 def _headers(result: object, values: Mapping[str, Any]) -> None:

@@ -1226,3 +1226,7 @@ ROWS += SECTIONED(
         ("callbacks-failure", "`failure_callback` on an upstream 500", failure_callbacks),
     ],
 )
+
+from .differential_router import ROWS as ROUTER_ROWS  # noqa: E402 (it builds on the helpers above)
+
+ROWS += SECTIONED("`Router` over several gateways (FakeProxy gateways, one failing, slow or rate limited)", ROUTER_ROWS)

@@ -18,6 +18,8 @@ from typing import Any, Literal
 from .differential import CALLBACK_DIFFERENCES, CALLBACK_REASONS, SWEEP_SKIP, Row
 from .differential_files import DIFFERENCES as FILE_DIFFERENCES
 from .differential_files import REASONS as FILE_REASONS
+from .differential_router import DIFFERENCES as ROUTER_DIFFERENCES
+from .differential_router import REASONS as ROUTER_REASONS
 
 ALL = "*"
 OBSERVATIONS_FILE = "compat_observations.md"
@@ -200,7 +202,7 @@ DIFFERENCES: dict[str, str] = {
         "`x-stainless-retry-count` and `-read-timeout` are (tests/test_chat.py)"
     ),
 }
-DIFFERENCES |= CALLBACK_DIFFERENCES | FILE_DIFFERENCES
+DIFFERENCES |= CALLBACK_DIFFERENCES | FILE_DIFFERENCES | ROUTER_DIFFERENCES
 
 NO_OPENAI_ROWS = ("unprefixed", "use_litellm_proxy-kwarg", "missing-base")
 
@@ -259,7 +261,9 @@ REASONS: dict[tuple[str, str], str] = {
     ("caching", ALL): "caching-refused",
     ("empty-api_key", ALL): "empty-api-key",
 }
-REASONS |= CALLBACK_REASONS | FILE_REASONS  # the callback rows' differences live with their scenarios (differential.py)
+REASONS |= (
+    CALLBACK_REASONS | FILE_REASONS | ROUTER_REASONS
+)  # the callback rows' differences live with their scenarios (differential.py)
 
 # Behaviours the proxy cannot produce (so no row observes them), covered by shim's own loopback tests:
 # (what, the difference it is, or None when both sides agree).
