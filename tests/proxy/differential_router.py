@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
-import time
 from collections.abc import Iterator
 from types import ModuleType
 from typing import Any
@@ -193,7 +192,9 @@ async def least_busy(lib: ModuleType, ctx: Ctx) -> Obs:
         proxies[0].respond(200, delay=0.6)
         router = lib.Router(model_list=[entry(proxies[0], "a"), entry(proxies[1], "b")], routing_strategy="least-busy")
         slow = asyncio.ensure_future(router.acompletion(model="chat", messages=HI))  # a tie: the first listed, a
-        while not proxies[0].requests:
+        for _ in range(200):  # until gateway a holds the first call (FakeProxy's requests are a plain list)
+            if proxies[0].requests:
+                break
             await asyncio.sleep(0.01)
         meanwhile = served(await router.acompletion(model="chat", messages=HI), proxies)["model_id"]
         first = served(await slow, proxies)["model_id"]
@@ -270,7 +271,7 @@ async def cooldown_time(lib: ModuleType, ctx: Ctx) -> Obs:
         proxies[0].respond(429, times=1)
         router = lib.Router(model_list=[entry(proxies[0], "a", weight=1000), entry(proxies[1], "b")], cooldown_time=0.5)
         await router.acompletion(model="chat", messages=HI)
-        time.sleep(0.7)
+        await asyncio.sleep(0.7)
         back = served(await router.acompletion(model="chat", messages=HI), proxies)
         return {"after cooldown_time": back["model_id"], "requests": counts(proxies)}
 
@@ -374,8 +375,7 @@ async def deployment_timeout(lib: ModuleType, ctx: Ctx) -> Obs:
 
 async def not_a_gateway(lib: ModuleType, ctx: Ctx) -> Obs:
     model_list = [{"model_name": "chat", "litellm_params": {"model": "openai/gpt-4o", "api_key": "sk-secret-key-123"}}]
-    found = await outcome(lambda: lib.Router(model_list=model_list), lambda r: {"constructed": True})
-    return found
+    return await outcome(lambda: lib.Router(model_list=model_list), lambda r: {"constructed": True})
 
 
 ENDPOINT_ROWS: list[tuple[str, str, Scenario]] = [
