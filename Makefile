@@ -33,7 +33,7 @@ demo: install
 
 examples: install
 	@for example in quickstart chat streaming embeddings images transcription speech rerank responses async_batch \
-		patch_openai gateway_client anthropic_messages model_info image_edit files_and_batches; do \
+		patch_openai gateway_client anthropic_messages model_info image_edit files_and_batches router; do \
 		echo "== examples/$$example.py"; $(BIN)/python examples/$$example.py || exit 1; done
 
 lint: install-test

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import json
 import logging
 import threading
 import time
@@ -18,6 +19,7 @@ import openai
 import pytest
 
 import shim
+from shim import cli
 from shim.testing import FakeProxy
 
 HI = [{"role": "user", "content": "hi"}]
@@ -551,3 +553,22 @@ def test_get_available_deployment_sends_nothing(gateways):
     assert router.get_available_deployment(model="chat")["model_info"]["id"] == "a"
     assert asyncio.run(router.async_get_available_deployment(model="chat"))["model_info"]["id"] == "a"
     assert gateways[0].requests == []
+
+
+def test_router_check_prints_what_the_router_would_do_without_keys(tmp_path, capsys):
+    litellm_params = {"model": "litellm_proxy/m", "api_base": "http://gateway-eu:4000", "api_key": KEYS[0]}
+    config: dict[str, Any] = {
+        "model_list": [{"model_name": "chat", "litellm_params": litellm_params, "model_info": {"id": "eu-1"}}],
+        "router_settings": {"routing_strategy": "least-busy", "fallbacks": [{"chat": ["missing"]}]},
+    }
+    path = tmp_path / "config.json"
+    path.write_text(json.dumps(config))
+    assert cli.main(["router", "check", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "eu-1" in out and "http://gateway-eu:4000" in out and "least-busy" in out
+    assert "'missing', which is not a model_name" in out
+    assert KEYS[0] not in out
+    config["model_list"][0]["litellm_params"]["model"] = "openai/gpt-4o"
+    path.write_text(json.dumps(config))
+    assert cli.main(["router", "check", str(path)]) == 1
+    assert "not a gateway model" in capsys.readouterr().err
