@@ -66,7 +66,9 @@ def by_rate(status: int, *, alone: bool, successes: int, failures: int) -> bool:
     return not retryable(status)
 
 
-_POLICY_FIELDS: tuple[tuple[type[BaseException], str], ...] = (
+# Each kind of error by its policy name, most specific first: `<name>AllowedFails` in an `AllowedFailsPolicy`,
+# `<name>Retries` in a `RetryPolicy` (a policy without that field skips to the next kind that matches).
+_KINDS: tuple[tuple[type[BaseException], str], ...] = (
     (exc.ContentPolicyViolationError, "ContentPolicyViolationError"),
     (openai.BadRequestError, "BadRequestError"),
     (openai.AuthenticationError, "AuthenticationError"),
@@ -80,26 +82,17 @@ _POLICY_FIELDS: tuple[tuple[type[BaseException], str], ...] = (
 )
 
 
-def allowed_fails(policy: AllowedFailsPolicy | None, error: BaseException) -> int | None:
-    """The policy's allowed failures for this kind of error, if it names one."""
-    if policy is None:
-        return None
-    for cls, name in _POLICY_FIELDS:
-        value = getattr(policy, f"{name}AllowedFails", None)
+def _for_kind(policy: object, error: BaseException, suffix: str) -> int | None:
+    for cls, name in _KINDS:
+        value = getattr(policy, name + suffix, None)
         if isinstance(error, cls) and value is not None:
             return value
     return None
 
 
-_RETRY_FIELDS: tuple[tuple[type[BaseException], str], ...] = (
-    (exc.ContentPolicyViolationError, "ContentPolicyViolationError"),
-    (openai.BadRequestError, "BadRequestError"),
-    (openai.AuthenticationError, "AuthenticationError"),
-    (openai.APITimeoutError, "TimeoutError"),
-    (openai.RateLimitError, "RateLimitError"),
-    (exc.ServiceUnavailableError, "ServiceUnavailableError"),
-    (openai.InternalServerError, "InternalServerError"),
-)
+def allowed_fails(policy: AllowedFailsPolicy | None, error: BaseException) -> int | None:
+    """The policy's allowed failures for this kind of error, if it names one."""
+    return None if policy is None else _for_kind(policy, error, "AllowedFails")
 
 
 def policy_retries(policy: RetryPolicy | None, error: BaseException) -> int | None:
@@ -108,11 +101,8 @@ def policy_retries(policy: RetryPolicy | None, error: BaseException) -> int | No
         return None
     if status_of(error) == 404 and policy.NotFoundErrorRetries is not None:
         return policy.NotFoundErrorRetries
-    for cls, name in _RETRY_FIELDS:
-        value = getattr(policy, f"{name}Retries", None)
-        if isinstance(error, cls) and value is not None:
-            return value
-    return policy.DefaultRetries
+    found = _for_kind(policy, error, "Retries")
+    return found if found is not None else policy.DefaultRetries
 
 
 def retry_after(error: BaseException) -> float | None:

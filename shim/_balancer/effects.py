@@ -122,31 +122,37 @@ class Send(Effect):
 
 def drive(flow: Flow[T]) -> T:
     """Run a flow, doing each effect in this thread."""
-    reply: Any = None
-    error: BaseException | None = None
+    outcome: _Outcome = (None, None)
     while True:
+        effect, done = _advance(flow, outcome)
+        if effect is None:
+            return done
         try:
-            effect = flow.send(reply) if error is None else flow.throw(error)
-        except StopIteration as stop:
-            return stop.value
-        error = None
-        try:
-            reply = effect.run()
+            outcome = (effect.run(), None)
         except Exception as failed:  # a deployment's error goes back into the flow, which decides
-            reply, error = None, failed
+            outcome = (None, failed)
 
 
 async def adrive(flow: Flow[T]) -> T:
     """Run a flow on the running event loop."""
-    reply: Any = None
-    error: BaseException | None = None
+    outcome: _Outcome = (None, None)
     while True:
+        effect, done = _advance(flow, outcome)
+        if effect is None:
+            return done
         try:
-            effect = flow.send(reply) if error is None else flow.throw(error)
-        except StopIteration as stop:
-            return stop.value
-        error = None
-        try:
-            reply = await effect.arun()
+            outcome = (await effect.arun(), None)
         except Exception as failed:
-            reply, error = None, failed
+            outcome = (None, failed)
+
+
+_Outcome = tuple[Any, "Exception | None"]  # the last effect's value, or its error
+
+
+def _advance(flow: Flow[T], outcome: _Outcome) -> tuple[Effect | None, Any]:
+    """The flow's next effect (given the last one's outcome), or None and the flow's result."""
+    value, error = outcome
+    try:
+        return (flow.send(value) if error is None else flow.throw(error)), None
+    except StopIteration as stop:
+        return None, stop.value

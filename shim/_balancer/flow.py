@@ -96,12 +96,17 @@ def _given(kwargs: dict[str, Any], name: str, default: Any) -> Any:
     return default if value is None else value
 
 
-def _with_fallbacks(router: Router, walk: Walk, model: str, depth: int) -> Flow[Any]:
+def _caught(flow: Flow[Any]) -> Flow[tuple[Any, BaseException | None]]:
+    """Run a sub-flow: its result, or the gateway's (or the Router's) error it raised."""
     try:
-        result = yield from _with_retries(router, walk, model)
+        return (yield from flow), None
     except (openai.APIError, RouterRateLimitError) as error:
-        failure: BaseException = error
-    else:
+        return None, error
+
+
+def _with_fallbacks(router: Router, walk: Walk, model: str, depth: int) -> Flow[Any]:
+    result, failure = yield from _caught(_with_retries(router, walk, model))
+    if failure is None:
         _headers(result, {"x-litellm-attempted-fallbacks": 0})
         return result
     group = router.group_of(model)
@@ -118,15 +123,12 @@ def _with_fallbacks(router: Router, walk: Walk, model: str, depth: int) -> Flow[
         depth += 1
         saved = walk.kwargs
         walk.kwargs = {**saved, **overrides}
-        try:
-            result = yield from _with_fallbacks(router, walk, target, depth)
-        except (openai.APIError, RouterRateLimitError) as again:
-            failure = again
-            continue
-        finally:
-            walk.kwargs = saved
-        _headers(result, {"x-litellm-attempted-fallbacks": depth})
-        return result
+        result, again = yield from _caught(_with_fallbacks(router, walk, target, depth))
+        walk.kwargs = saved
+        if again is None:
+            _headers(result, {"x-litellm-attempted-fallbacks": depth})
+            return result
+        failure = again
     raise failure  # the last fallback's own error, as LiteLLM
 
 
@@ -161,11 +163,8 @@ def lookup(fallbacks: Sequence[Any], group: str) -> list[Any] | None:
 
 
 def _with_retries(router: Router, walk: Walk, model: str) -> Flow[Any]:
-    try:
-        result = yield from _attempt(router, walk, model)
-    except (openai.APIError, RouterRateLimitError) as first:
-        error: BaseException = first
-    else:
+    result, error = yield from _caught(_attempt(router, walk, model))
+    if error is None:
         _headers(result, {"x-litellm-attempted-retries": 0})
         return result
     deployments = router.deployments_for(model)
@@ -184,13 +183,11 @@ def _with_retries(router: Router, walk: Walk, model: str) -> Flow[Any]:
         raise error
     yield Sleep(_backoff(router, error, retries, retries, healthy, deployments))
     for attempt in range(retries):
-        try:
-            result = yield from _attempt(router, walk, model)
-        except (openai.APIError, RouterRateLimitError) as again:
-            error = again
-        else:
+        result, again = yield from _caught(_attempt(router, walk, model))
+        if again is None:
             _headers(result, {"x-litellm-attempted-retries": attempt + 1, "x-litellm-max-retries": retries})
             return result
+        error = again
         healthy = yield from _healthy(router, deployments)
         if by_policy is None and not _worth_retrying(error, healthy, deployments, walk):
             raise error
