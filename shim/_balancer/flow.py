@@ -172,7 +172,7 @@ def _with_retries(router: Router, walk: Walk, model: str) -> Flow[Any]:
     if retries is None:
         own = walk.last.num_retries if walk.last is not None else None
         retries = own if own is not None else router.num_retries
-    healthy = yield from _healthy(router, deployments)
+    healthy = yield from healthy_targets(router, deployments)
     policy = router.retry_policy_for(router.group_of(model))
     by_policy = cooldowns.policy_retries(policy, error) if walk.num_retries != 0 else None
     if by_policy is not None:
@@ -188,7 +188,7 @@ def _with_retries(router: Router, walk: Walk, model: str) -> Flow[Any]:
             _headers(result, {"x-litellm-attempted-retries": attempt + 1, "x-litellm-max-retries": retries})
             return result
         error = again
-        healthy = yield from _healthy(router, deployments)
+        healthy = yield from healthy_targets(router, deployments)
         if by_policy is None and not _worth_retrying(error, healthy, deployments, walk):
             raise error
         yield Sleep(_backoff(router, error, retries - attempt - 1, retries, healthy, deployments))
@@ -263,7 +263,7 @@ def pick(
 ) -> Flow[Target]:
     """The deployment for this call: healthy (not cooling down), one this call has not failed on while there is
     one, of the lowest `order`, chosen by the strategy."""
-    healthy = yield from _healthy(router, deployments)
+    healthy = yield from healthy_targets(router, deployments)
     if not healthy:
         raise (yield from _none_healthy(router, model, deployments))
     untried = [t for t in healthy if t.id not in failed] if failed else healthy
@@ -277,7 +277,7 @@ def pick(
     return target
 
 
-def _healthy(router: Router, deployments: Sequence[Target]) -> Flow[list[Target]]:
+def healthy_targets(router: Router, deployments: Sequence[Target]) -> Flow[list[Target]]:
     values = yield from _cooldowns(router, deployments)
     now = time.time()
     return [t for t, value in zip(deployments, values, strict=True) if cooldowns.remaining(value, now) is None]

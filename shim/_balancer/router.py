@@ -368,7 +368,7 @@ class Router:
             >>> router.get_cooldown_deployments()
         """
         targets = list(self._table.targets)
-        healthy = {t.id for t in drive(flow._healthy(self, targets))}  # pyright: ignore[reportPrivateUsage]
+        healthy = {t.id for t in drive(flow.healthy_targets(self, targets))}
         return [t.id for t in targets if t.id not in healthy]
 
     def flush_cache(self) -> None:

@@ -249,7 +249,7 @@ def make(name: object, args: object, state: State) -> Strategy:
     name = _ALIASES.get(str(name), name)
     if not isinstance(args, Mapping):
         raise ConfigError("routing_strategy_args must be a dict")
-    arguments: Mapping[str, Any] = args  # pyright: ignore[reportUnknownVariableType]
+    arguments = cast("Mapping[str, Any]", args)
     if name == "simple-shuffle":
         return Strategy()
     if name == "least-busy":
