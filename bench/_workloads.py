@@ -237,12 +237,29 @@ def _sync_unit(contender: str, url: str) -> Unit:
     return one(sync_chat_call(contender, url))
 
 
+def router_unit(contender: str, url: str) -> Unit:
+    """A chat call through a Router of three deployments, three gateway base URLs (three client pools) of the
+    bench server, picked by simple-shuffle; ``shim`` is the plain ``shim.completion`` call beside it."""
+    if contender == "shim":
+        return _sync_unit(contender, url)
+    lib = load(contender.removesuffix("_router"))
+    port = url.rsplit(":", 1)[1]
+    bases = (url, url + "/v1", f"http://localhost:{port}")
+    model_list = [
+        {"model_name": "chat", "litellm_params": {"model": PROXY_MODEL, "api_base": base, "api_key": KEY}}
+        for base in bases
+    ]
+    router = lib.Router(model_list=model_list)
+    return one(lambda: router.completion(model="chat", messages=MESSAGES).choices[0])
+
+
 # Per-call rows: how to make one contender's unit.
 PER_CALL: dict[str, Callable[[str, str], Unit]] = {
     "sync": _sync_unit,
     "stream": stream_unit(STREAM_CHUNKS),
     "embedding": embedding_unit,
     "rerank": rerank_unit,
+    "router": router_unit,
     **UNITS,
 }
 STREAM_ROWS = ("stream", "stream_long")

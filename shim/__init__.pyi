@@ -3,6 +3,8 @@
 from typing import Any
 
 from shim import types as types
+from shim._balancer.errors import RouterRateLimitError as RouterRateLimitError
+from shim._balancer.router import Router as Router
 from shim._endpoints.anthropic import anthropic as anthropic
 from shim._endpoints.anthropic import anthropic_messages as anthropic_messages
 from shim._endpoints.audio import aspeech as aspeech

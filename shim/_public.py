@@ -91,6 +91,9 @@ PUBLIC: dict[str, tuple[str, ...]] = {
     "shim.integrations.custom_logger": ("CustomLogger",),
     "shim.patch": ("patch_openai", "unpatch_openai"),
     "shim._facade": ("as_litellm",),
+    # LiteLLM's Router over several gateways (issue 25)
+    "shim._balancer.router": ("Router",),
+    "shim._balancer.errors": ("RouterRateLimitError",),
     "shim._sdk.gateway": ("OpenAI", "AsyncOpenAI"),
     "shim.types": (
         "Batch",

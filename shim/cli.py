@@ -39,7 +39,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        if args.handler not in (_doctor, _demo):
+        if args.handler not in (_doctor, _demo, _router):
             _check_configured(args)
         return args.handler(args)
     except UsageError as error:
@@ -385,8 +385,24 @@ def _print(text: str, stream: IO[str] | None = None) -> None:
 
 _Adder = Callable[[argparse.ArgumentParser], None]
 _Handler = Callable[[argparse.Namespace], int]
+
+
+def _add_router(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("action", choices=["check"], help="check: what a Router would do with the config")
+    sub.add_argument("config", help="a LiteLLM proxy-style config (model_list, router_settings): YAML or JSON")
+
+
+def _router(args: argparse.Namespace) -> int:
+    from shim._balancer import check
+
+    for line in check.report(check.load(args.config)):
+        _print(line)
+    return 0
+
+
 _COMMANDS: list[tuple[str, _Adder, _Handler, str]] = [
     ("chat", _add_chat, _chat, "chat with a model; streams the answer as it arrives"),
+    ("router", _add_router, _router, "check a Router config (model_list, router_settings) without a request"),
     ("embed", _add_embed, _embed, "embed texts"),
     ("rerank", _add_rerank, _rerank, "rank documents against a query"),
     ("image", _add_image, _image, "generate an image"),

@@ -124,6 +124,17 @@ def test_per_call_rows_interleave_contenders_in_one_process(server_url: str, row
     assert server_stats(server_url)["requests"] - before >= 2 * (calls[0] + 1)
 
 
+def test_router_row_times_the_router_beside_a_plain_call(server_url: str) -> None:
+    before = server_stats(server_url)["requests"]
+    outcomes = run_workloads("router", "shim,shim_router", server_url)
+
+    assert [o["contender"] for o in outcomes] == ["shim", "shim_router"]
+    assert all(o.get("error") is None and "skipped" not in o for o in outcomes)
+    calls = [metrics_of(o)["calls"] for o in outcomes]
+    assert calls[0] == calls[1] > 0
+    assert server_stats(server_url)["requests"] - before >= 2 * (calls[0] + 1)
+
+
 def test_process_rows_take_one_contender(server_url: str) -> None:
     argv = [sys.executable, "-m", "bench._workloads", "cold", "openai,shim", server_url, "--quick"]
     done = subprocess.run(argv, capture_output=True, text=True, cwd=REPO, timeout=TIMEOUT_S)

@@ -122,8 +122,10 @@ class CallLog:
         body: Mapping[str, Any],
         api_base: str,
         is_async: bool,
+        routed: Mapping[str, Any] | None = None,
     ) -> None:
         self.callbacks = callbacks
+        self.routed = routed  # the Router's model group and deployment, when a Router made the call
         self.is_async = is_async
         self.call_id = str(uuid.uuid4())
         self.call_type = ("a" if is_async else "") + call_type  # as LiteLLM names it: `acompletion`
@@ -200,6 +202,10 @@ class CallLog:
     ) -> dict[str, Any]:
         body = self.body
         metadata: Any = body.get("metadata") or {}
+        routed = self.routed
+        if routed is not None:  # as LiteLLM's Router: the group and the deployment in the call's metadata
+            metadata = {**metadata, "model_group": routed["model_group"], "deployment": routed["deployment"]}
+            metadata["model_info"] = {"id": routed["model_id"]}
         params = {name: value for name, value in body.items() if name not in _NOT_PARAMS}
         hidden = hidden or hidden_of(response)
         kwargs: dict[str, Any] = {
@@ -227,6 +233,8 @@ class CallLog:
             "completion_start_time": self.first_chunk_time or end,
             "response_cost": hidden.get("response_cost"),
         }
+        if routed is not None:
+            kwargs["litellm_params"]["model_info"] = {"id": routed["model_id"]}
         if end is None:  # before the request, as LiteLLM's: no end, no cost yet
             del kwargs["end_time"], kwargs["response_cost"]
         if error is not None:
@@ -249,6 +257,7 @@ class CallLog:
         usage = usage_of(response)
         first = self.first_chunk_time or end
         headers: Mapping[str, Any] = hidden.get("additional_headers") or {}
+        routed = self.routed
         return {
             "id": self.call_id,
             "trace_id": self.call_id,
@@ -266,8 +275,8 @@ class CallLog:
             "completionStartTime": first.timestamp(),
             "response_time": (end - self.start_time).total_seconds(),
             "model": self.model,
-            "model_id": hidden.get("model_id"),
-            "model_group": headers.get("llm_provider-x-litellm-model-group"),
+            "model_id": routed["model_id"] if routed else hidden.get("model_id"),
+            "model_group": routed["model_group"] if routed else headers.get("llm_provider-x-litellm-model-group"),
             "api_base": self.api_base,
             "metadata": kwargs["litellm_params"]["metadata"],
             "request_tags": list(self.body.get("tags") or ()),

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Mapping
+from contextvars import ContextVar
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -29,6 +30,10 @@ if TYPE_CHECKING:
     from shim._observe.otel import CallSpan
 
 R = TypeVar("R")
+
+# The Router's deployment for the call being made (shim/_balancer/effects.py sets it around each attempt): its
+# callbacks' metadata and its span name the model group and deployment id that served.
+ROUTED: ContextVar[Mapping[str, Any] | None] = ContextVar("shim_routed", default=None)
 
 _OTEL = "opentelemetry.trace"
 
@@ -49,9 +54,16 @@ class Observation:
         is_async: bool = False,
     ) -> None:
         callbacks = _callbacks.Callbacks(per_call)  # refuses string callbacks before anything is sent
+        routed = ROUTED.get()
         self.log = (
             _callbacks.CallLog(
-                callbacks, call_type=call_type, model=model, body=body, api_base=base_url, is_async=is_async
+                callbacks,
+                call_type=call_type,
+                model=model,
+                body=body,
+                api_base=base_url,
+                is_async=is_async,
+                routed=routed,
             )
             if callbacks
             else None
@@ -60,7 +72,7 @@ class Observation:
         if _OTEL in sys.modules:
             from shim._observe import otel as _otel
 
-            self.span = _otel.start(operation, model, body, base_url)
+            self.span = _otel.start(operation, model, body, base_url, routed)
         self.path = path
         self.model = model
         self.base_url = base_url

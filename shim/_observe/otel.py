@@ -43,7 +43,9 @@ _PARAMS = {
 }
 
 
-def start(operation: str, model: str, body: Mapping[str, Any], base_url: str) -> CallSpan | None:
+def start(
+    operation: str, model: str, body: Mapping[str, Any], base_url: str, routed: Mapping[str, Any] | None = None
+) -> CallSpan | None:
     """The call's span, or None when no tracer records and there is no trace context to pass on."""
     if isinstance(trace.get_tracer_provider(), (trace.ProxyTracerProvider, trace.NoOpTracerProvider)):
         # No SDK configured (the API hands out its proxy until one is): nothing records, so skip the attributes,
@@ -51,6 +53,9 @@ def start(operation: str, model: str, body: Mapping[str, Any], base_url: str) ->
         context = trace.get_current_span().get_span_context()
         return CallSpan(trace.NonRecordingSpan(context), body) if context.is_valid else None
     attributes = _request_attributes(operation, model, body, base_url)
+    if routed is not None:  # a Router's call: which model group and deployment served it
+        attributes["litellm.model_group"] = str(routed["model_group"])
+        attributes["litellm.model_id"] = str(routed["model_id"])
     tracer = trace.get_tracer("shim", __version__)
     span = tracer.start_span(
         f"{operation} {model}" if model else operation, kind=SpanKind.CLIENT, attributes=attributes

@@ -1258,3 +1258,7 @@ ROWS += SECTIONED(
         *CALL_TYPE_ROWS,
     ],
 )
+
+from .differential_router import ROWS as ROUTER_ROWS  # noqa: E402 (it builds on the helpers above)
+
+ROWS += SECTIONED("`Router` over several gateways (FakeProxy gateways, one failing, slow or rate limited)", ROUTER_ROWS)

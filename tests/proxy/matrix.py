@@ -19,6 +19,8 @@ from .differential import CALLBACK_DIFFERENCES, CALLBACK_REASONS, SWEEP_SKIP, Ro
 from .differential_files import CALL_TYPE_DIFFERENCES, CALL_TYPE_REASONS
 from .differential_files import DIFFERENCES as FILE_DIFFERENCES
 from .differential_files import REASONS as FILE_REASONS
+from .differential_router import DIFFERENCES as ROUTER_DIFFERENCES
+from .differential_router import REASONS as ROUTER_REASONS
 
 ALL = "*"
 OBSERVATIONS_FILE = "compat_observations.md"
@@ -201,7 +203,7 @@ DIFFERENCES: dict[str, str] = {
         "`x-stainless-retry-count` and `-read-timeout` are (tests/test_chat.py)"
     ),
 }
-DIFFERENCES |= CALLBACK_DIFFERENCES | CALL_TYPE_DIFFERENCES | FILE_DIFFERENCES
+DIFFERENCES |= CALLBACK_DIFFERENCES | CALL_TYPE_DIFFERENCES | FILE_DIFFERENCES | ROUTER_DIFFERENCES
 
 NO_OPENAI_ROWS = ("unprefixed", "use_litellm_proxy-kwarg", "missing-base")
 
@@ -260,8 +262,8 @@ REASONS: dict[tuple[str, str], str] = {
     ("caching", ALL): "caching-refused",
     ("empty-api_key", ALL): "empty-api-key",
 }
-# The callback rows' differences live with their scenarios (differential.py, differential_files.py).
-REASONS |= CALLBACK_REASONS | CALL_TYPE_REASONS | FILE_REASONS
+# The callback, file and Router rows' differences live with their scenarios (differential*.py).
+REASONS |= CALLBACK_REASONS | CALL_TYPE_REASONS | FILE_REASONS | ROUTER_REASONS
 
 # Behaviours the proxy cannot produce (so no row observes them), covered by shim's own loopback tests:
 # (what, the difference it is, or None when both sides agree).
