@@ -22,6 +22,7 @@ import openai
 
 from shim import _http, _observe, _observe_sdk
 from shim._clients import auth_headers, pool_verify
+from shim._errors import scrub_key
 from shim._pooled import isolation_headers
 from shim._router import PREFIX, package_settings, resolve_api_key, resolve_base_url
 
@@ -135,18 +136,23 @@ class OpenAI(openai.OpenAI):
 
     def request(self, cast_to: Any, options: Any, *, stream: bool = False, stream_cls: Any = None) -> Any:  # pyright: ignore[reportIncompatibleMethodOverride]
         """Send one request (the SDK's hook for every resource method), with the model prefix stripped; observed
-        (callbacks, an OpenTelemetry span) when anything listens."""
+        (callbacks, an OpenTelemetry span) when anything listens. The key is scrubbed from what it raises."""
         options = _wire_options(options)
-        if not _observe.active():
-            return super().request(cast_to, options, stream=stream, stream_cls=stream_cls)  # pyright: ignore[reportUnknownVariableType]
-        send = super().request
-        return _observe_sdk.request(
-            lambda wired, cls: send(cast_to, wired, stream=stream, stream_cls=cls),  # pyright: ignore[reportUnknownLambdaType]
-            options,
-            stream=stream,
-            stream_cls=stream_cls,
-            base_url=str(self.base_url),
-        )
+        try:
+            if not _observe.active():
+                return super().request(cast_to, options, stream=stream, stream_cls=stream_cls)  # pyright: ignore[reportUnknownVariableType]
+            send = super().request
+            return _observe_sdk.request(
+                lambda wired, cls: send(cast_to, wired, stream=stream, stream_cls=cls),  # pyright: ignore[reportUnknownLambdaType]
+                options,
+                stream=stream,
+                stream_cls=stream_cls,
+                base_url=str(self.base_url),
+                api_key=self.api_key,
+            )
+        except Exception as error:
+            scrub_key(error, self.api_key)  # a gateway may echo the key in its error body
+            raise
 
     def close(self) -> None:
         """Close the pool, unless it is the shim's shared one (then `shim.close()` does)."""
@@ -201,18 +207,23 @@ class AsyncOpenAI(openai.AsyncOpenAI):
 
     async def request(self, cast_to: Any, options: Any, *, stream: bool = False, stream_cls: Any = None) -> Any:  # pyright: ignore[reportIncompatibleMethodOverride]
         """Send one request (the SDK's hook for every resource method), with the model prefix stripped; observed
-        (callbacks, an OpenTelemetry span) when anything listens."""
+        (callbacks, an OpenTelemetry span) when anything listens. The key is scrubbed from what it raises."""
         options = _wire_options(options)
-        if not _observe.active():
-            return await super().request(cast_to, options, stream=stream, stream_cls=stream_cls)
-        send = super().request
-        return await _observe_sdk.arequest(
-            lambda wired, cls: send(cast_to, wired, stream=stream, stream_cls=cls),  # pyright: ignore[reportUnknownLambdaType]
-            options,
-            stream=stream,
-            stream_cls=stream_cls,
-            base_url=str(self.base_url),
-        )
+        try:
+            if not _observe.active():
+                return await super().request(cast_to, options, stream=stream, stream_cls=stream_cls)
+            send = super().request
+            return await _observe_sdk.arequest(
+                lambda wired, cls: send(cast_to, wired, stream=stream, stream_cls=cls),  # pyright: ignore[reportUnknownLambdaType]
+                options,
+                stream=stream,
+                stream_cls=stream_cls,
+                base_url=str(self.base_url),
+                api_key=self.api_key,
+            )
+        except Exception as error:
+            scrub_key(error, self.api_key)
+            raise
 
     async def close(self) -> None:
         """Close the pool, unless it is the shim's shared one (then `shim.aclose()` does)."""

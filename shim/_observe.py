@@ -60,6 +60,7 @@ class Observation:
         base_url: str,
         per_call: tuple[object, ...] = (),
         is_async: bool = False,
+        api_key: str = "",
     ) -> None:
         callbacks = _callbacks.Callbacks(per_call)  # refuses string callbacks before anything is sent
         self.log = (
@@ -77,6 +78,8 @@ class Observation:
         self.base_url = base_url
         self.chunks: list[Any] = []
         self.response: _http.Response | None = None  # the last answer, for the gateway's facts in its headers
+        # The call's key, for calls sent by the SDK's own code: its errors are scrubbed before anyone sees them.
+        self._api_key = api_key
 
     def start(self) -> dict[str, str]:
         """Fire the input callbacks; the headers that carry the trace context to the gateway."""
@@ -111,6 +114,10 @@ class Observation:
         return hidden_params(Route(self.model, self.base_url, ""), self.response, 0.0)
 
     def failure(self, error: BaseException) -> None:
+        if self._api_key:
+            from shim._errors import scrub_key
+
+            scrub_key(error, self._api_key)
         if self.span is not None:
             self.span.failure(error)
         if self.log is not None:
@@ -176,6 +183,7 @@ def observed_call(
     base_url: str,
     stream: bool = False,
     report: Callable[[R], object] | None = None,
+    api_key: str = "",
 ) -> R:
     """Observe a call sent by other means (the patched openai client, `shim.OpenAI`): callbacks, span, attempts.
 
@@ -184,13 +192,14 @@ def observed_call(
     (`stream=True`), hand each chunk to `observation.chunk(chunk)` and call `observation.end(error)` once, with
     None at its end, `GeneratorExit()` when closed early, or the error. `report(result)`, if given, is what the
     span and the callbacks are shown of a result that is not the response itself (a raw HTTP response).
+    `api_key`, if given, is scrubbed from an error (in place) before the span and the callbacks see it.
 
     Example:
         >>> if shim._observe.active():
         ...     return shim._observe.observed_call(lambda headers, _: create(**kwargs, extra_headers=headers),
         ...         path="chat/completions", model=kwargs["model"], body=kwargs, base_url=str(client.base_url))
     """
-    observation = Observation(path=path, model=model, body=body, base_url=base_url)
+    observation = Observation(path=path, model=model, body=body, base_url=base_url, api_key=api_key)
     return _sync(observation, lambda: send(observation.start(), observation), stream, report)
 
 
@@ -203,9 +212,10 @@ async def aobserved_call(
     base_url: str,
     stream: bool = False,
     report: Callable[[R], object] | None = None,
+    api_key: str = "",
 ) -> R:
     """`observed_call` for async clients (async callbacks run as tasks on the running loop)."""
-    observation = Observation(path=path, model=model, body=body, base_url=base_url, is_async=True)
+    observation = Observation(path=path, model=model, body=body, base_url=base_url, is_async=True, api_key=api_key)
     return await _async(observation, lambda: send(observation.start(), observation), stream, report)
 
 

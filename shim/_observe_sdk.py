@@ -33,8 +33,9 @@ _RAW_RESPONSE_HEADER = "x-stainless-raw-response"
 Send = Callable[[Any, Any], R]  # (options, stream_cls) -> the SDK's result
 
 
-def request(send: Send[R], options: Any, *, stream: bool, stream_cls: Any, base_url: str) -> R:
-    """`send(options, stream_cls)` observed; `options` are the SDK's `FinalRequestOptions`."""
+def request(send: Send[R], options: Any, *, stream: bool, stream_cls: Any, base_url: str, api_key: str) -> R:
+    """`send(options, stream_cls)` observed; `options` are the SDK's `FinalRequestOptions`. An error is shown to the
+    span and the callbacks with `api_key` scrubbed (a gateway may echo it)."""
     path, model, body = _describe(options)
     observed_cls = _observed_cls(ObservedStream, stream_cls) if stream and not _raw(options) else None
     return _observe.observed_call(
@@ -45,10 +46,13 @@ def request(send: Send[R], options: Any, *, stream: bool, stream_cls: Any, base_
         base_url=base_url,
         stream=observed_cls is not None,
         report=_report,
+        api_key=api_key,
     )
 
 
-async def arequest(send: Send[Awaitable[R]], options: Any, *, stream: bool, stream_cls: Any, base_url: str) -> R:
+async def arequest(
+    send: Send[Awaitable[R]], options: Any, *, stream: bool, stream_cls: Any, base_url: str, api_key: str
+) -> R:
     """`request` for the async client."""
     path, model, body = _describe(options)
     observed_cls = _observed_cls(AsyncObservedStream, stream_cls) if stream and not _raw(options) else None
@@ -60,6 +64,7 @@ async def arequest(send: Send[Awaitable[R]], options: Any, *, stream: bool, stre
         base_url=base_url,
         stream=observed_cls is not None,
         report=_report,
+        api_key=api_key,
     )
 
 

@@ -17,8 +17,14 @@ path instead (no SDK parameter transformation; the results are subclasses of the
 
 A routed call never sees the user's client: the gateway's URL and key come from the shim's own configuration
 (`shim.api_base`/`shim.api_key` > LITELLM_PROXY_API_BASE/KEY); only the client's `timeout` and `max_retries` are
-carried over when they differ from openai's defaults (`with_options(...)`). Patching is done on the classes with
-wrapt, so clients made before and after are covered, and `unpatch_openai()` puts the original functions back.
+carried over when they differ from openai's defaults (`with_options(...)`). A client that is already the gateway's
+(`shim.OpenAI` / `shim.AsyncOpenAI`, made with a tenant's key and gateway) is never routed: it keeps its own gateway
+and key. Patching is done on the classes with wrapt, so clients made before and after are covered, and
+`unpatch_openai()` puts the original functions back.
+
+Each `patch_openai()` call holds the patch; a `with` block releases its hold when it ends, and the patch goes when
+the last hold does. So blocks that overlap (in threads, or in asyncio tasks) nest: the first to end never removes
+the patch under another.
 """
 
 from __future__ import annotations
@@ -28,8 +34,7 @@ import inspect
 import logging
 import pkgutil
 import threading
-import weakref
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from types import ModuleType, TracebackType
@@ -40,6 +45,7 @@ import openai.resources
 
 from shim import _observe
 from shim._clients import auth_headers
+from shim._errors import scrub_key
 from shim._gateway import (
     AsyncOpenAI,
     OpenAI,
@@ -48,6 +54,7 @@ from shim._gateway import (
     openai_client_for,
     strip_prefix,
 )
+from shim._pooled import AsyncPooledOpenAI, PooledOpenAI
 from shim._router import PREFIX
 from shim._wrapt import Wrapper
 from shim._wrapt import unwrap as _unwrap
@@ -201,7 +208,8 @@ class AsyncGatewayStream(openai.AsyncStream[T], Generic[T]):
 
 
 class PatchHandle:
-    """What `patch_openai()` returns. As a context manager, leaving the block undoes the patch it applied.
+    """What `patch_openai()` returns: a hold on the patch. As a context manager, leaving the block releases the
+    hold, and the patch is undone when no other hold remains (another block still running, or a plain call).
 
     Attributes:
         patched: the methods routed or guarded, as called on a client (`"chat.completions.create"`, ...).
@@ -213,6 +221,8 @@ class PatchHandle:
         self.patched = patched
         self.missing = missing
         self.applied = applied
+        self._generation = _holds["generation"]  # an `unpatch_openai()` since voids this hold
+        self._released = False
 
     def __repr__(self) -> str:
         return f"PatchHandle(applied={self.applied}, patched={len(self.patched)}, missing={list(self.missing)})"
@@ -223,16 +233,24 @@ class PatchHandle:
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        # A block around an already patched program leaves the outer patch in place.
-        if self.applied:
-            unpatch_openai()
+        # A block around an already patched program, or overlapping another block, leaves the patch in place.
+        with _lock:
+            if self._released or self._generation != _holds["generation"]:
+                return
+            self._released = True
+            _holds["count"] -= 1
+            if _holds["count"] == 0:
+                _remove()
 
 
 _lock = threading.Lock()
 _installed: list[tuple[type, str, object]] = []  # (class, method, wrapt handle), in the order applied
 _state: dict[str, tuple[str, ...]] = {"patched": (), "missing": ()}
-# Resources bound to a gateway client by a routed call: their own calls (a stream manager's `create`) go through.
-_GATEWAY_RESOURCES: weakref.WeakSet[object] = weakref.WeakSet()
+# Holds on the patch (one per `patch_openai()` call not yet released); `unpatch_openai()` starts a new generation.
+_holds = {"count": 0, "generation": 0}
+# Clients that are the gateway's own: the shim's pooled ones (a routed call's resources are bound to them), and
+# `shim.OpenAI`/`shim.AsyncOpenAI` (a tenant's gateway and key). Their calls go through as they are.
+_GATEWAY_CLIENTS = (OpenAI, AsyncOpenAI, PooledOpenAI, AsyncPooledOpenAI)
 
 
 def patch_openai() -> PatchHandle:
@@ -245,7 +263,9 @@ def patch_openai() -> PatchHandle:
     raw response or error is the SDK's own; a plain `create` takes the shim's faster path to the same types.
     Any other model goes to the caller's own client untouched.
 
-    Idempotent and thread-safe: a second call changes nothing. Undo with `unpatch_openai()` or a `with` block.
+    Calls on `shim.OpenAI` / `shim.AsyncOpenAI` clients are left alone: they already go to their own gateway,
+    with their own key. Thread-safe, and applied once however often it is called; each call holds the patch until
+    its `with` block ends (overlapping blocks in threads or tasks nest), or until `unpatch_openai()`.
 
     Example:
         >>> with shim.patch_openai():
@@ -253,6 +273,7 @@ def patch_openai() -> PatchHandle:
     """
     with _lock:
         if _installed:
+            _holds["count"] += 1
             return PatchHandle(_state["patched"], _state["missing"], applied=False)
         methods = _model_methods()
         for method in methods:
@@ -263,28 +284,38 @@ def patch_openai() -> PatchHandle:
         if missing:
             log.debug("openai %s lacks %s: not patched", openai.__version__, ", ".join(missing))
         _state.update(patched=tuple(sorted({m.name for m in methods})), missing=tuple(missing))
+        _holds["count"] += 1
         return PatchHandle(_state["patched"], _state["missing"], applied=True)
 
 
 def unpatch_openai() -> None:
-    """Restore the openai SDK's original methods (the very same function objects). Does nothing when unpatched.
+    """Restore the openai SDK's original methods (the very same function objects) now, whatever holds the patch
+    (`with` blocks still running included). Does nothing when unpatched.
 
     Example:
         >>> shim.unpatch_openai()
     """
     with _lock:
-        while _installed:
-            owner, name, handle = _installed.pop()
-            # missing_ok: if someone replaced the attribute outright since, there is nothing of ours to remove.
-            _unwrap(owner, name, handle, missing_ok=True)
-        _state.update(patched=(), missing=())
+        _remove()
+        _holds.update(count=0, generation=_holds["generation"] + 1)
+
+
+def _remove() -> None:
+    """Take the wrappers off (the caller holds `_lock`)."""
+    while _installed:
+        owner, name, handle = _installed.pop()
+        # missing_ok: if someone replaced the attribute outright since, there is nothing of ours to remove.
+        _unwrap(owner, name, handle, missing_ok=True)
+    _state.update(patched=(), missing=())
 
 
 def _wrapper(method: _Method) -> Wrapper:
     """The wrapt wrapper for one method: re-issue `litellm_proxy/` models on the gateway, pass the rest through."""
 
     def wrapper(wrapped: Callable[..., Any], instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-        call = None if instance in _GATEWAY_RESOURCES else _routed_kwargs(wrapped, args, kwargs)
+        # A resource's client is only reachable through its `_client` attribute (as in `_client_options`).
+        gateways = isinstance(getattr(instance, "_client", None), _GATEWAY_CLIENTS)
+        call = None if gateways else _routed_kwargs(wrapped, args, kwargs)
         if call is None:
             return wrapped(*args, **kwargs)
         return _route(method, instance, call)
@@ -312,7 +343,21 @@ def _route(method: _Method, instance: object, kwargs: dict[str, Any]) -> Any:
     resource = _gateway_resource(method, instance, base_url, api_key, options)
     headers: Mapping[str, Any] = kwargs.get("extra_headers") or {}
     kwargs.update(model=strip_prefix(kwargs["model"]), extra_headers={**headers, **auth_headers(api_key)})
-    return getattr(resource, method.method)(**kwargs)
+    try:
+        result = getattr(resource, method.method)(**kwargs)
+    except Exception as error:
+        scrub_key(error, api_key)  # a gateway may echo the key in its error body
+        raise
+    return _scrubbing(result, api_key) if inspect.iscoroutine(result) else result
+
+
+async def _scrubbing(call: Awaitable[T], api_key: str) -> T:
+    """An async SDK call whose error has the key scrubbed."""
+    try:
+        return await call
+    except Exception as error:
+        scrub_key(error, api_key)
+        raise
 
 
 def _gateway_resource(method: _Method, instance: Any, base_url: str, api_key: str, options: dict[str, Any]) -> object:
@@ -327,9 +372,7 @@ def _gateway_resource(method: _Method, instance: Any, base_url: str, api_key: st
         client = (AsyncOpenAI if method.asynchronous else OpenAI)(api_key=api_key, base_url=base_url, **options)
     elif options:
         client = client.with_options(**options)  # a copy sharing the pool
-    resource: object = type(instance)(client)
-    _GATEWAY_RESOURCES.add(resource)
-    return resource
+    return type(instance)(client)
 
 
 def _client_options(instance: object) -> dict[str, Any]:
