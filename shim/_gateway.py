@@ -23,6 +23,7 @@ import openai
 from shim import _http, _observe, _observe_sdk
 from shim._clients import auth_headers, pool_verify
 from shim._errors import scrub_key
+from shim._paths import check as check_path
 from shim._pooled import isolation_headers
 from shim._router import PREFIX, package_settings, resolve_api_key, resolve_base_url
 
@@ -48,15 +49,20 @@ def gateway_route(api_key: object = None, base_url: object = None) -> tuple[str,
 
 
 def _wire_options(options: Any) -> Any:
-    """The request options with a `litellm_proxy/` model stripped, in the body (JSON or multipart) or the path."""
+    """The request options with a `litellm_proxy/` model stripped, in the body (JSON or multipart) or the path.
+
+    The path is checked once stripped (`litellm_proxy/..` becomes `..`, which the SDK checked with the prefix on),
+    and on every openai release (older ones do not check): `ValueError` for a dot-segment, before any I/O."""
     body = options.json_data
     if isinstance(body, Mapping) and "model" in body:
         fields: Mapping[str, Any] = body  # pyright: ignore[reportUnknownVariableType]
         options.json_data = {**fields, "model": strip_prefix(fields["model"])}
     url = options.url
-    for prefixed in _MODEL_PATHS:
-        if isinstance(url, str) and url.startswith(prefixed):
-            options.url = "/models/" + url[len(prefixed) :]
+    if isinstance(url, str):
+        for prefixed in _MODEL_PATHS:
+            if url.startswith(prefixed):
+                options.url = "/models/" + url[len(prefixed) :]
+        check_path(options.url)
     return options
 
 

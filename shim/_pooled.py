@@ -23,6 +23,7 @@ from typing import Any, TypeVar, cast
 import openai
 
 from shim import _http
+from shim._paths import check as check_path
 
 # What the pooled clients are built with: never sent, because every request carries its tenant's key.
 NO_KEY = "shim-sends-the-key-per-request"
@@ -65,7 +66,8 @@ class _Once:
         urls: dict[str, _http.URL] = self.__dict__.setdefault("_urls", {})
         prepared = urls.get(url)
         if prepared is None:
-            prepared = cast("_http.URL", cast("Any", super())._prepare_url(url))
+            # A routed SDK call's path (the patch strips `litellm_proxy/` before the SDK builds it): no dot-segment.
+            prepared = cast("_http.URL", cast("Any", super())._prepare_url(check_path(url)))
             if len(urls) < _MAX_URLS:
                 urls[url] = prepared  # a URL is immutable, and a pooled client's base URL never changes
         return prepared

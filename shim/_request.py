@@ -11,7 +11,6 @@ import functools
 import inspect
 import os
 import sys
-import urllib.parse
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from time import monotonic, perf_counter
@@ -27,6 +26,7 @@ from shim._errors import translating
 from shim._fallbacks import merged
 from shim._json import encode, jsonable
 from shim._keywords import TAKEN, Extras, aaround, around, mock_route, stream_options, take
+from shim._paths import fill
 from shim._router import Route, Settings, check_provider, package_settings, resolve, resolve_api_key, resolve_base_url
 from shim._specs import FilePart, Spec
 
@@ -113,7 +113,7 @@ def prepare(
         body.update(_mapping("extra_body", extra_body))
     if files:
         options["headers"] = {**options.get("headers", {}), "Content-Type": "multipart/form-data"}
-    path = spec.path.format_map({k: urllib.parse.quote(v, safe="") for k, v in (ids or {}).items()})
+    path = fill(spec.path, ids)  # ValueError for an id of "." or "..", which would leave its segment
     return Call(spec, route, body, options, bool(stream), files, total_timeout, max_bytes, callbacks, extras, path)
 
 
