@@ -6,7 +6,8 @@ which every resource method of the SDK sends) rewrites a `litellm_proxy/<name>` 
 (files, batches, parse, stream helpers, raw responses, errors) is the SDK's own behaviour.
 
 The connection pool is the shim's one pool per gateway (`shim.client_cache`): a client is a key and some options,
-not a pool, so closing one leaves the pool to the cache (`shim.close()` / `await shim.aclose()`).
+not a pool, so closing one, or a copy of one (`with_options`, `copy`, for any gateway), leaves the pool to the cache
+(`shim.close()` / `await shim.aclose()`): one tenant's `with client.with_options(...):` never closes it for others.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Any
 import openai
 
 from shim import _http, _observe, _observe_sdk
-from shim._clients import auth_headers, pool_verify
+from shim._clients import auth_headers, pool_verify, shared_pool_owner
 from shim._errors import scrub_key
 from shim._paths import check as check_path
 from shim._pooled import isolation_headers
@@ -87,6 +88,14 @@ def _pool(client: openai.OpenAI | openai.AsyncOpenAI) -> Any:
     return client._client  # pyright: ignore[reportPrivateUsage]
 
 
+def _sharing(pool: object) -> object | None:
+    """What a client holds when its pool is the shim's shared one (a gateway's, also reached by a copy made with
+    `with_options(base_url=...)` for another gateway): the cached client owning it, so the LRU keeps the pool
+    open meanwhile (or True once that is gone). None: the pool is the client's own, and `close()` closes it."""
+    shared, owner = shared_pool_owner(pool)
+    return (owner or True) if shared else None
+
+
 class OpenAI(openai.OpenAI):
     """An `openai.OpenAI` for the LiteLLM gateway: every resource of the SDK, with the gateway's URL and key.
 
@@ -120,8 +129,7 @@ class OpenAI(openai.OpenAI):
         **openai_only: object,
     ) -> None:
         base, key = gateway_route(api_key, base_url or api_base)
-        shared = openai_client_for(base)
-        pool = http_client or _pool(shared)
+        pool = http_client or _pool(openai_client_for(base))
         super().__init__(
             api_key=key,
             **_admin_key(openai.OpenAI, key),
@@ -134,8 +142,7 @@ class OpenAI(openai.OpenAI):
             http_client=pool,
         )
         del openai_only  # organization, project, webhook_secret, workload_identity, ... from `copy()`
-        # Holding the cached client keeps its pool open while this one lives; None: the pool is this client's own.
-        self._shim_shared = shared if pool is _pool(shared) else None
+        self._shim_shared = _sharing(pool)
 
     def __repr__(self) -> str:
         return f"shim.OpenAI(base_url={str(self.base_url)!r})"
@@ -192,7 +199,7 @@ class AsyncOpenAI(openai.AsyncOpenAI):
         **openai_only: object,
     ) -> None:
         base, key = gateway_route(api_key, base_url or api_base)
-        shared = async_openai_client_for(base)
+        shared = None if http_client is not None else async_openai_client_for(base)
         pool = http_client or (None if shared is None else _pool(shared))
         super().__init__(
             api_key=key,
@@ -206,7 +213,7 @@ class AsyncOpenAI(openai.AsyncOpenAI):
             http_client=pool,
         )
         del openai_only
-        self._shim_shared = shared if shared is not None and pool is _pool(shared) else None
+        self._shim_shared = _sharing(pool)
 
     def __repr__(self) -> str:
         return f"shim.AsyncOpenAI(base_url={str(self.base_url)!r})"
