@@ -62,7 +62,10 @@ def _wire_options(options: Any) -> Any:
     if isinstance(url, str):
         for prefixed in _MODEL_PATHS:
             if url.startswith(prefixed):
-                options.url = "/models/" + url[len(prefixed) :]
+                rest = url[len(prefixed) :]
+                if not rest.split("?", 1)[0]:  # `/models/` is the list: a delete there would go to the collection
+                    raise ValueError("Expected a non-empty value for `model` after the 'litellm_proxy/' prefix")
+                options.url = "/models/" + rest
         check_path(options.url)
     return options
 
@@ -153,7 +156,8 @@ class OpenAI(openai.OpenAI):
         options = _wire_options(options)
         try:
             if not _observe.active():
-                return super().request(cast_to, options, stream=stream, stream_cls=stream_cls)  # pyright: ignore[reportUnknownVariableType]
+                watched = _observe_sdk.stream_class(stream_cls, options, stream=stream, asynchronous=False)
+                return super().request(cast_to, options, stream=stream, stream_cls=watched or stream_cls)  # pyright: ignore[reportUnknownVariableType]
             send = super().request
             return _observe_sdk.request(
                 lambda wired, cls: send(cast_to, wired, stream=stream, stream_cls=cls),  # pyright: ignore[reportUnknownLambdaType]
@@ -224,7 +228,8 @@ class AsyncOpenAI(openai.AsyncOpenAI):
         options = _wire_options(options)
         try:
             if not _observe.active():
-                return await super().request(cast_to, options, stream=stream, stream_cls=stream_cls)
+                watched = _observe_sdk.stream_class(stream_cls, options, stream=stream, asynchronous=True)
+                return await super().request(cast_to, options, stream=stream, stream_cls=watched or stream_cls)
             send = super().request
             return await _observe_sdk.arequest(
                 lambda wired, cls: send(cast_to, wired, stream=stream, stream_cls=cls),  # pyright: ignore[reportUnknownLambdaType]

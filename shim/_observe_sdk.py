@@ -11,7 +11,8 @@ returns decides what the span and the callbacks see:
   response itself, so the span ends when it is returned, with the headers' facts;
 - a stream: the SDK makes it with the `stream_cls` it is given, so it is given `ObservedStream[Chunk]`, an
   `openai.Stream` that shows each chunk to the call's observation and ends it when the stream ends, fails, or its
-  HTTP response is closed (by `close()`, `with`, or a stream helper such as `chat.completions.stream()`).
+  HTTP response is closed (by `close()`, `with`, or a stream helper such as `chat.completions.stream()`). Observed
+  or not, an error it raises has the client's key scrubbed (a gateway's error event may echo it).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import Any, Generic, TypeVar, get_args
 import openai
 
 from shim import _http, _observe
+from shim._errors import scrub_key
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -37,7 +39,7 @@ def request(send: Send[R], options: Any, *, stream: bool, stream_cls: Any, base_
     """`send(options, stream_cls)` observed; `options` are the SDK's `FinalRequestOptions`. An error is shown to the
     span and the callbacks with `api_key` scrubbed (a gateway may echo it)."""
     path, model, body = _describe(options)
-    observed_cls = _observed_cls(ObservedStream, stream_cls) if stream and not _raw(options) else None
+    observed_cls = stream_class(stream_cls, options, stream=stream, asynchronous=False)
     return _observe.observed_call(
         lambda headers, _: send(_with_headers(options, headers), observed_cls or stream_cls),
         path=path,
@@ -55,7 +57,7 @@ async def arequest(
 ) -> R:
     """`request` for the async client."""
     path, model, body = _describe(options)
-    observed_cls = _observed_cls(AsyncObservedStream, stream_cls) if stream and not _raw(options) else None
+    observed_cls = stream_class(stream_cls, options, stream=stream, asynchronous=True)
     return await _observe.aobserved_call(
         lambda headers, _: send(_with_headers(options, headers), observed_cls or stream_cls),
         path=path,
@@ -92,10 +94,21 @@ def _with_headers(options: Any, headers: dict[str, str]) -> Any:
     return options
 
 
-def _observed_cls(observed: Any, stream_cls: Any) -> Any:
-    """`Stream[Chunk]` as `ObservedStream[Chunk]`; None when the chunk type cannot be read (left unobserved)."""
+def stream_class(stream_cls: Any, options: Any, *, stream: bool, asynchronous: bool) -> Any:
+    """`Stream[Chunk]` as `ObservedStream[Chunk]` (its errors scrubbed of the client's key, its chunks shown to the
+    call's observation, if any); None for no stream, a raw response's, or a chunk type that cannot be read."""
+    if not stream or _raw(options):
+        return None
     args = get_args(stream_cls)
+    observed: Any = AsyncObservedStream if asynchronous else ObservedStream
     return observed[args[0]] if len(args) == 1 else None
+
+
+def _scrubbed(stream: openai.Stream[Any] | openai.AsyncStream[Any], error: BaseException) -> None:
+    """Scrub the stream's client's key from an error raised while reading it (an error event may echo it)."""
+    key: object = getattr(stream._client, "api_key", None)  # pyright: ignore[reportPrivateUsage]  # the SDK's attribute, set by its __init__
+    if isinstance(key, str) and key:
+        scrub_key(error, key)
 
 
 def _report(result: object) -> object:
@@ -188,6 +201,7 @@ class ObservedStream(openai.Stream[T], Generic[T]):
             watch.end(None)
             raise
         except BaseException as error:
+            _scrubbed(self, error)
             watch.end(error)
             raise
         finally:
@@ -221,6 +235,7 @@ class AsyncObservedStream(openai.AsyncStream[T], Generic[T]):
             watch.end(None)
             raise
         except BaseException as error:
+            _scrubbed(self, error)
             watch.end(error)
             raise
         finally:

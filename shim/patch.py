@@ -34,7 +34,7 @@ import inspect
 import logging
 import pkgutil
 import threading
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from types import ModuleType, TracebackType
@@ -43,15 +43,12 @@ from typing import TYPE_CHECKING, Any, Generic, TypeGuard, TypeVar
 import openai
 import openai.resources
 
-from shim import _observe
 from shim._clients import auth_headers
-from shim._errors import scrub_key
 from shim._gateway import (
     AsyncOpenAI,
     OpenAI,
     async_openai_client_for,
     gateway_route,
-    openai_client_for,
     strip_prefix,
 )
 from shim._pooled import AsyncPooledOpenAI, PooledOpenAI
@@ -343,36 +340,18 @@ def _route(method: _Method, instance: object, kwargs: dict[str, Any]) -> Any:
     resource = _gateway_resource(method, instance, base_url, api_key, options)
     headers: Mapping[str, Any] = kwargs.get("extra_headers") or {}
     kwargs.update(model=strip_prefix(kwargs["model"]), extra_headers={**headers, **auth_headers(api_key)})
-    try:
-        result = getattr(resource, method.method)(**kwargs)
-    except Exception as error:
-        scrub_key(error, api_key)  # a gateway may echo the key in its error body
-        raise
-    return _scrubbing(result, api_key) if inspect.iscoroutine(result) else result
-
-
-async def _scrubbing(call: Awaitable[T], api_key: str) -> T:
-    """An async SDK call whose error has the key scrubbed."""
-    try:
-        return await call
-    except Exception as error:
-        scrub_key(error, api_key)
-        raise
+    return getattr(resource, method.method)(**kwargs)
 
 
 def _gateway_resource(method: _Method, instance: Any, base_url: str, api_key: str, options: dict[str, Any]) -> object:
-    """The same resource class as the user's, bound to the shim's client for the gateway."""
+    """The same resource class as the user's, bound to a `shim.OpenAI` for the gateway (it shares the gateway's
+    pool): every request it sends, whenever it is sent (a stream manager's at `with`), is observed when anything
+    listens, and what it raises, or a stream it returns raises, has the key scrubbed."""
     if method.asynchronous:
-        client: openai.OpenAI | openai.AsyncOpenAI | None = async_openai_client_for(base_url)
-        if client is None:
+        if async_openai_client_for(base_url) is None:
             raise RouteError(f"async client.{method.name}() must be called inside a running event loop")
-    else:
-        client = openai_client_for(base_url)
-    if _observe.active():  # shim.OpenAI observes each request (callbacks, span); it shares the same pool
-        client = (AsyncOpenAI if method.asynchronous else OpenAI)(api_key=api_key, base_url=base_url, **options)
-    elif options:
-        client = client.with_options(**options)  # a copy sharing the pool
-    return type(instance)(client)
+        return type(instance)(AsyncOpenAI(api_key=api_key, base_url=base_url, **options))
+    return type(instance)(OpenAI(api_key=api_key, base_url=base_url, **options))
 
 
 def _client_options(instance: object) -> dict[str, Any]:

@@ -370,3 +370,63 @@ def test_model_info_is_never_answered_from_another_keys_lookup(figures: Figures)
     assert answered_without_asking == []
     assert asked == 2  # one request per other key; none for the key that filled the entry
     assert cached_for_a
+
+
+# --- beyond the listed cases: the key echoed where no callback or span listens ------------------------------------
+
+
+def test_an_echoed_key_never_shows_in_errors_on_any_sdk_path(process_gateway: FakeProxy, figures: Figures) -> None:
+    # Errors raised later than the call itself (a stream's error event, a stream manager's or a streaming
+    # response's 401 at `with`) were the SDK's own, key and all, when nothing observed the call.
+    gateway = process_gateway
+    shim.api_key = KEY
+    client = shim.OpenAI(api_key=KEY, base_url=gateway.url, max_retries=0)
+    event = f'data: {{"error": {{"message": "Invalid key {KEY}", "code": "401"}}}}\n\n'.encode()
+    errors: list[BaseException] = []
+
+    def fails(call: Callable[[], object], *, streamed: bool = False) -> None:
+        if streamed:
+            gateway.respond(200, body=event, headers={"content-type": "text/event-stream"})
+        else:
+            gateway.respond(401, body=ECHO)
+        try:
+            call()
+        except openai.APIError as error:
+            errors.append(error)
+
+    def read(stream: Any) -> None:
+        for _ in stream:
+            pass
+
+    user = openai.OpenAI(api_key=OPENAI_KEY, base_url="http://127.0.0.1:9", max_retries=0)
+
+    def manager(on: Any) -> None:
+        with on.chat.completions.stream(model="litellm_proxy/m", messages=HI) as stream:
+            read(stream)
+
+    def streaming_response(on: Any) -> None:
+        with on.chat.completions.with_streaming_response.create(model="litellm_proxy/m", messages=HI) as response:
+            response.read()
+
+    fails(
+        lambda: read(client.chat.completions.create(model="litellm_proxy/m", messages=HI, stream=True)), streamed=True
+    )
+    fails(lambda: manager(client), streamed=True)
+    with shim.patch_openai():
+        fails(lambda: manager(user))
+        fails(lambda: manager(user), streamed=True)
+        fails(lambda: streaming_response(user))
+
+        async def async_manager() -> None:
+            aclient = openai.AsyncOpenAI(api_key=OPENAI_KEY, base_url="http://127.0.0.1:9", max_retries=0)
+            async with aclient.chat.completions.stream(model="litellm_proxy/m", messages=HI) as stream:
+                async for _ in stream:
+                    pass
+
+        fails(lambda: asyncio.run(async_manager()))
+    user.close()
+    showing = sum(KEY in repr(e) + str(e) + repr(getattr(e, "body", None)) for e in errors)
+    figures.set("keys", "echoed key, nothing observing: stream errors and late 401s checked (SDK paths)", len(errors))
+    figures.set("keys", "echoed key, nothing observing: those showing it", showing)
+    assert len(errors) == 6
+    assert showing == 0

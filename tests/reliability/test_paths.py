@@ -128,3 +128,22 @@ def test_a_model_id_is_checked_after_the_prefix_is_stripped(
     with pytest.raises(openai.NotFoundError):  # a model name still goes out (the fake serves no model by id)
         client.models.retrieve("litellm_proxy/m")
     assert multi.requests[-1].path == "/v1/models/m"
+
+
+def test_a_model_id_that_is_only_the_prefix_is_refused(multi: FakeProxy, figures: Figures) -> None:
+    # Beyond the listed cases: `litellm_proxy/` strips to an empty id, and GET /v1/models/ is the model list (a
+    # delete there goes to the collection): the SDK refuses an empty id, but saw it with the prefix on.
+    client = shim.OpenAI(api_key="sk-1", base_url=multi.url + "/v1", max_retries=0)
+    calls = [lambda: client.models.retrieve("litellm_proxy/"), lambda: client.models.delete("litellm_proxy/")]
+    refused = 0
+    for call in calls:
+        try:
+            call()
+        except ValueError as error:
+            refused += "empty" in str(error)
+        except openai.APIError:
+            pass
+    sent = [f"{r.method} {r.path}" for r in multi.requests]
+    figures.set("paths", "models 'litellm_proxy/' (nothing after the prefix) on shim.OpenAI: requests sent", len(sent))
+    assert sent == []
+    assert refused == len(calls)
