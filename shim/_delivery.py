@@ -5,8 +5,8 @@ when the interpreter exits.
 - A callback still running after `STALLED` seconds is left to finish on its own thread, and a new runner takes the
   rest of the queue, so one that hangs (a logging backend that never answers) stalls nothing else. At most
   `MAX_STALLED` runners are left so at once; beyond, the queue waits for one of them to come back.
-- The queue holds at most `MAX_QUEUED` callbacks: one that does not fit is dropped and counted; the first drop is
-  logged (a warning on the `shim.callbacks` logger), and the total once more at exit.
+- The queue holds at most `MAX_QUEUED` callbacks: one that does not fit is dropped and counted (`dropped`); the
+  first drop is logged, once (a warning on the `shim.callbacks` logger).
 - At interpreter exit (the worker threads are daemons, which would die with it), what is queued is still delivered,
   for at most `EXIT_DEADLINE` seconds, as LiteLLM's logging worker does (it waits up to 5 s).
 
@@ -83,8 +83,8 @@ class Delivery:
                 return
         if first:
             _log.warning(
-                "callbacks are dropped: %d are waiting behind callbacks that do not return (shim.callbacks); "
-                "the total dropped is logged at exit",
+                "callbacks are being dropped: %d are waiting already, behind callbacks that do not return "
+                "(this is logged once)",
                 MAX_QUEUED,
             )
 
@@ -154,7 +154,10 @@ class Delivery:
             return self._idle.wait_for(lambda: self._pending == 0, timeout)
 
     def _at_exit(self) -> None:
-        if not self.flush(EXIT_DEADLINE):
+        if self.flush(EXIT_DEADLINE):
+            return
+        raising, logging.raiseExceptions = logging.raiseExceptions, False  # handlers may be closed by now
+        try:
             _log.warning("%d callbacks had not run at exit, after %g s", self._pending, EXIT_DEADLINE)
-        if self.dropped:
-            _log.warning("%d callbacks were dropped: the queue was full (%d)", self.dropped, MAX_QUEUED)
+        finally:
+            logging.raiseExceptions = raising
