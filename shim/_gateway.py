@@ -91,6 +91,33 @@ def _pool(client: openai.OpenAI | openai.AsyncOpenAI) -> Any:
     return client._client  # pyright: ignore[reportPrivateUsage]
 
 
+def _send(
+    client: openai.OpenAI | openai.AsyncOpenAI,
+    send: Any,
+    cast_to: Any,
+    options: Any,
+    stream: bool,
+    stream_cls: Any,
+    *,
+    asynchronous: bool,
+) -> Any:
+    """One request of a shim client through the SDK's `request` (`send`): what it returns (for the async client,
+    an awaitable of it). Every stream it makes scrubs the key from what it raises (`ObservedStream`)."""
+    options = _wire_options(options)
+    if not _observe.active():
+        watched = _observe_sdk.stream_class(stream_cls, options, stream=stream, asynchronous=asynchronous)
+        return send(cast_to, options, stream=stream, stream_cls=watched or stream_cls)
+    observe = _observe_sdk.arequest if asynchronous else _observe_sdk.request
+    return observe(
+        lambda wired, cls: send(cast_to, wired, stream=stream, stream_cls=cls),  # pyright: ignore[reportUnknownLambdaType]
+        options,
+        stream=stream,
+        stream_cls=stream_cls,
+        base_url=str(client.base_url),
+        api_key=client.api_key,
+    )
+
+
 def _sharing(pool: object) -> object | None:
     """What a client holds when its pool is the shim's shared one (a gateway's, also reached by a copy made with
     `with_options(base_url=...)` for another gateway): the cached client owning it, so the LRU keeps the pool
@@ -153,20 +180,8 @@ class OpenAI(openai.OpenAI):
     def request(self, cast_to: Any, options: Any, *, stream: bool = False, stream_cls: Any = None) -> Any:  # pyright: ignore[reportIncompatibleMethodOverride]
         """Send one request (the SDK's hook for every resource method), with the model prefix stripped; observed
         (callbacks, an OpenTelemetry span) when anything listens. The key is scrubbed from what it raises."""
-        options = _wire_options(options)
         try:
-            if not _observe.active():
-                watched = _observe_sdk.stream_class(stream_cls, options, stream=stream, asynchronous=False)
-                return super().request(cast_to, options, stream=stream, stream_cls=watched or stream_cls)  # pyright: ignore[reportUnknownVariableType]
-            send = super().request
-            return _observe_sdk.request(
-                lambda wired, cls: send(cast_to, wired, stream=stream, stream_cls=cls),  # pyright: ignore[reportUnknownLambdaType]
-                options,
-                stream=stream,
-                stream_cls=stream_cls,
-                base_url=str(self.base_url),
-                api_key=self.api_key,
-            )
+            return _send(self, super().request, cast_to, options, stream, stream_cls, asynchronous=False)
         except Exception as error:
             scrub_key(error, self.api_key)  # a gateway may echo the key in its error body
             raise
@@ -225,20 +240,8 @@ class AsyncOpenAI(openai.AsyncOpenAI):
     async def request(self, cast_to: Any, options: Any, *, stream: bool = False, stream_cls: Any = None) -> Any:  # pyright: ignore[reportIncompatibleMethodOverride]
         """Send one request (the SDK's hook for every resource method), with the model prefix stripped; observed
         (callbacks, an OpenTelemetry span) when anything listens. The key is scrubbed from what it raises."""
-        options = _wire_options(options)
         try:
-            if not _observe.active():
-                watched = _observe_sdk.stream_class(stream_cls, options, stream=stream, asynchronous=True)
-                return await super().request(cast_to, options, stream=stream, stream_cls=watched or stream_cls)
-            send = super().request
-            return await _observe_sdk.arequest(
-                lambda wired, cls: send(cast_to, wired, stream=stream, stream_cls=cls),  # pyright: ignore[reportUnknownLambdaType]
-                options,
-                stream=stream,
-                stream_cls=stream_cls,
-                base_url=str(self.base_url),
-                api_key=self.api_key,
-            )
+            return await _send(self, super().request, cast_to, options, stream, stream_cls, asynchronous=True)
         except Exception as error:
             scrub_key(error, self.api_key)
             raise
