@@ -159,7 +159,8 @@ class OpenAI(openai.OpenAI):
         **openai_only: object,
     ) -> None:
         base, key = gateway_route(api_key, base_url or api_base)
-        pool = http_client or _pool(openai_client_for(base))
+        shared = openai_client_for(base) if http_client is None else None  # held until `_sharing` holds it
+        pool = _pool(shared) if shared is not None else http_client
         super().__init__(
             api_key=key,
             **_admin_key(openai.OpenAI, key),

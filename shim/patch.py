@@ -245,8 +245,8 @@ _installed: list[tuple[type, str, object]] = []  # (class, method, wrapt handle)
 _state: dict[str, tuple[str, ...]] = {"patched": (), "missing": ()}
 # Holds on the patch (one per `patch_openai()` call not yet released); `unpatch_openai()` starts a new generation.
 _holds = {"count": 0, "generation": 0}
-# Clients that are the gateway's own: the shim's pooled ones (a routed call's resources are bound to them), and
-# `shim.OpenAI`/`shim.AsyncOpenAI` (a tenant's gateway and key). Their calls go through as they are.
+# Clients that are the gateway's own: `shim.OpenAI`/`shim.AsyncOpenAI` (a tenant's gateway and key; a routed call's
+# resources are bound to one), and the cache's pooled ones. Their calls go through as they are.
 _GATEWAY_CLIENTS = (OpenAI, AsyncOpenAI, PooledOpenAI, AsyncPooledOpenAI)
 
 
