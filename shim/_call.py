@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Generic, Literal, TypeVar
+from typing import IO, Any, Generic, Literal, TypeVar
 
 import openai
 import pydantic
@@ -22,8 +22,9 @@ from shim._settings import DEFAULT_MAX_RESPONSE_BYTES
 ResultT = TypeVar("ResultT")
 ChunkT = TypeVar("ChunkT")
 
-FilePart = tuple[str, bytes] | tuple[str, bytes, str]
-"""An upload as the sender sends it: (filename, bytes[, content type])."""
+FilePart = tuple[str, bytes | IO[bytes]] | tuple[str, bytes | IO[bytes], str]
+"""An upload as the sender sends it: (filename, content[, content type]): bytes, or a file sent in pieces
+(`shim._transport.uploads`)."""
 Verify = bool | str
 """TLS verification: on, off, or a CA bundle's path."""
 Overrides = dict[str, Any]

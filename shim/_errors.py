@@ -83,6 +83,12 @@ def _request_of(error: Exception) -> _http.Request:
     return request if isinstance(request, _http.Request) else _http.Request("POST", "http://gateway.invalid")
 
 
+def scrub_key(error: BaseException, api_key: str) -> None:
+    """Scrub `api_key` from `error` and its whole chain, in place, for errors raised outside `translating` (the
+    openai SDK's own, on `shim.OpenAI` and the patched SDK path): a gateway may echo the key in its error body."""
+    _scrub_chain(error, Route("", "", api_key))
+
+
 def _scrub_chain(error: BaseException, route: Route) -> None:
     """Scrub the key from every exception in the chain, in place: formatted tracebacks and logs print them all."""
     seen: set[int] = set()

@@ -11,7 +11,6 @@ import functools
 import inspect
 import os
 import sys
-import urllib.parse
 from collections.abc import Callable, Mapping, Sequence
 from time import monotonic, perf_counter
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -33,6 +32,7 @@ from shim._transport import internals
 from shim._transport.bounds import Bounds, bounded
 from shim._transport.clients import CACHE, auth_headers
 from shim._transport.json import encode, jsonable
+from shim._transport.paths import fill
 
 if TYPE_CHECKING:
     from shim._streaming import AsyncCustomStreamWrapper, CustomStreamWrapper, Watcher
@@ -101,7 +101,7 @@ def prepare(
         body.update(_mapping("extra_body", extra_body))
     if files:
         options["headers"] = {**options.get("headers", {}), "Content-Type": "multipart/form-data"}
-    path = spec.path.format_map({k: urllib.parse.quote(v, safe="") for k, v in (ids or {}).items()})
+    path = fill(spec.path, ids)  # ValueError for an id of "." or "..", which would leave its segment
     return Call(spec, route, body, options, bool(stream), files, total_timeout, max_bytes, callbacks, extras, path)
 
 

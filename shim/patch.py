@@ -17,8 +17,14 @@ path instead (no SDK parameter transformation; the results are subclasses of the
 
 A routed call never sees the user's client: the gateway's URL and key come from the shim's own configuration
 (`shim.api_base`/`shim.api_key` > LITELLM_PROXY_API_BASE/KEY); only the client's `timeout` and `max_retries` are
-carried over when they differ from openai's defaults (`with_options(...)`). Patching is done on the classes with
-wrapt, so clients made before and after are covered, and `unpatch_openai()` puts the original functions back.
+carried over when they differ from openai's defaults (`with_options(...)`). A client that is already the gateway's
+(`shim.OpenAI` / `shim.AsyncOpenAI`, made with a tenant's key and gateway) is never routed: it keeps its own gateway
+and key. Patching is done on the classes with wrapt, so clients made before and after are covered, and
+`unpatch_openai()` puts the original functions back.
+
+Each `patch_openai()` call holds the patch; a `with` block releases its hold when it ends, and the patch goes when
+the last hold does. So blocks that overlap (in threads, or in asyncio tasks) nest: the first to end never removes
+the patch under another.
 """
 
 from __future__ import annotations
@@ -28,7 +34,6 @@ import inspect
 import logging
 import pkgutil
 import threading
-import weakref
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -38,7 +43,6 @@ from typing import TYPE_CHECKING, Any, TypeGuard, TypeVar, cast
 import openai
 import openai.resources
 
-from shim._observe import observation as _observe
 from shim._public import load
 from shim._router import PREFIX
 from shim._sdk.gateway import (
@@ -46,14 +50,20 @@ from shim._sdk.gateway import (
     OpenAI,
     async_openai_client_for,
     gateway_route,
-    openai_client_for,
     strip_prefix,
 )
 from shim._sdk.wrapt import Wrapper
 from shim._sdk.wrapt import unwrap as _unwrap
 from shim._sdk.wrapt import wrap as _wrap
 from shim._transport.clients import auth_headers
-from shim._transport.internals import AsyncGatewayStream, GatewayStream, client_of, wants_raw_response
+from shim._transport.internals import (
+    AsyncGatewayStream,
+    AsyncPooledOpenAI,
+    GatewayStream,
+    PooledOpenAI,
+    client_of,
+    wants_raw_response,
+)
 from shim.exceptions import RouteError
 
 if TYPE_CHECKING:
@@ -154,7 +164,8 @@ def _takes_model(function: object) -> bool:
 
 
 class PatchHandle:
-    """What `patch_openai()` returns. As a context manager, leaving the block undoes the patch it applied.
+    """What `patch_openai()` returns: a hold on the patch. As a context manager, leaving the block releases the
+    hold, and the patch is undone when no other hold remains (another block still running, or a plain call).
 
     Attributes:
         patched: the methods routed or guarded, as called on a client (`"chat.completions.create"`, ...).
@@ -166,6 +177,8 @@ class PatchHandle:
         self.patched = patched
         self.missing = missing
         self.applied = applied
+        self._generation = _holds["generation"]  # an `unpatch_openai()` since voids this hold
+        self._released = False
 
     def __repr__(self) -> str:
         return f"PatchHandle(applied={self.applied}, patched={len(self.patched)}, missing={list(self.missing)})"
@@ -176,16 +189,24 @@ class PatchHandle:
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        # A block around an already patched program leaves the outer patch in place.
-        if self.applied:
-            unpatch_openai()
+        # A block around an already patched program, or overlapping another block, leaves the patch in place.
+        with _lock:
+            if self._released or self._generation != _holds["generation"]:
+                return
+            self._released = True
+            _holds["count"] -= 1
+            if _holds["count"] == 0:
+                _remove()
 
 
 _lock = threading.Lock()
 _installed: list[tuple[type, str, object]] = []  # (class, method, wrapt handle), in the order applied
 _state: dict[str, tuple[str, ...]] = {"patched": (), "missing": ()}
-# Resources bound to a gateway client by a routed call: their own calls (a stream manager's `create`) go through.
-_GATEWAY_RESOURCES: weakref.WeakSet[object] = weakref.WeakSet()
+# Holds on the patch (one per `patch_openai()` call not yet released); `unpatch_openai()` starts a new generation.
+_holds = {"count": 0, "generation": 0}
+# Clients that are the gateway's own: `shim.OpenAI`/`shim.AsyncOpenAI` (a tenant's gateway and key; a routed call's
+# resources are bound to one), and the cache's pooled ones. Their calls go through as they are.
+_GATEWAY_CLIENTS = (OpenAI, AsyncOpenAI, PooledOpenAI, AsyncPooledOpenAI)
 
 
 def patch_openai() -> PatchHandle:
@@ -198,7 +219,9 @@ def patch_openai() -> PatchHandle:
     raw response or error is the SDK's own; a plain `create` takes the shim's faster path to the same types.
     Any other model goes to the caller's own client untouched.
 
-    Idempotent and thread-safe: a second call changes nothing. Undo with `unpatch_openai()` or a `with` block.
+    Calls on `shim.OpenAI` / `shim.AsyncOpenAI` clients are left alone: they already go to their own gateway,
+    with their own key. Thread-safe, and applied once however often it is called; each call holds the patch until
+    its `with` block ends (overlapping blocks in threads or tasks nest), or until `unpatch_openai()`.
 
     Example:
         >>> with shim.patch_openai():
@@ -206,6 +229,7 @@ def patch_openai() -> PatchHandle:
     """
     with _lock:
         if _installed:
+            _holds["count"] += 1
             return PatchHandle(_state["patched"], _state["missing"], applied=False)
         methods = _model_methods()
         for method in methods:
@@ -216,28 +240,37 @@ def patch_openai() -> PatchHandle:
         if missing:
             log.debug("openai %s lacks %s: not patched", openai.__version__, ", ".join(missing))
         _state.update(patched=tuple(sorted({m.name for m in methods})), missing=tuple(missing))
+        _holds["count"] += 1
         return PatchHandle(_state["patched"], _state["missing"], applied=True)
 
 
 def unpatch_openai() -> None:
-    """Restore the openai SDK's original methods (the very same function objects). Does nothing when unpatched.
+    """Restore the openai SDK's original methods (the very same function objects) now, whatever holds the patch
+    (`with` blocks still running included). Does nothing when unpatched.
 
     Example:
         >>> shim.unpatch_openai()
     """
     with _lock:
-        while _installed:
-            owner, name, handle = _installed.pop()
-            # missing_ok: if someone replaced the attribute outright since, there is nothing of ours to remove.
-            _unwrap(owner, name, handle, missing_ok=True)
-        _state.update(patched=(), missing=())
+        _remove()
+        _holds.update(count=0, generation=_holds["generation"] + 1)
+
+
+def _remove() -> None:
+    """Take the wrappers off (the caller holds `_lock`)."""
+    while _installed:
+        owner, name, handle = _installed.pop()
+        # missing_ok: if someone replaced the attribute outright since, there is nothing of ours to remove.
+        _unwrap(owner, name, handle, missing_ok=True)
+    _state.update(patched=(), missing=())
 
 
 def _wrapper(method: _Method) -> Wrapper:
     """The wrapt wrapper for one method: re-issue `litellm_proxy/` models on the gateway, pass the rest through."""
 
     def wrapper(wrapped: Callable[..., Any], instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-        call = None if instance in _GATEWAY_RESOURCES else _routed_kwargs(wrapped, args, kwargs)
+        gateways = isinstance(client_of(instance), _GATEWAY_CLIENTS)
+        call = None if gateways else _routed_kwargs(wrapped, args, kwargs)
         if call is None:
             return wrapped(*args, **kwargs)
         return _route(method, instance, call)
@@ -269,20 +302,14 @@ def _route(method: _Method, instance: object, kwargs: dict[str, Any]) -> Any:
 
 
 def _gateway_resource(method: _Method, instance: Any, base_url: str, api_key: str, options: dict[str, Any]) -> object:
-    """The same resource class as the user's, bound to the shim's client for the gateway."""
+    """The same resource class as the user's, bound to a `shim.OpenAI` for the gateway (it shares the gateway's
+    pool): every request it sends, whenever it is sent (a stream manager's at `with`), is observed when anything
+    listens, and what it raises, or a stream it returns raises, has the key scrubbed."""
     if method.asynchronous:
-        client: openai.OpenAI | openai.AsyncOpenAI | None = async_openai_client_for(base_url)
-        if client is None:
+        if async_openai_client_for(base_url) is None:
             raise RouteError(f"async client.{method.name}() must be called inside a running event loop")
-    else:
-        client = openai_client_for(base_url)
-    if _observe.active():  # shim.OpenAI observes each request (callbacks, span); it shares the same pool
-        client = (AsyncOpenAI if method.asynchronous else OpenAI)(api_key=api_key, base_url=base_url, **options)
-    elif options:
-        client = client.with_options(**options)  # a copy sharing the pool
-    resource: object = type(instance)(client)
-    _GATEWAY_RESOURCES.add(resource)
-    return resource
+        return type(instance)(AsyncOpenAI(api_key=api_key, base_url=base_url, **options))
+    return type(instance)(OpenAI(api_key=api_key, base_url=base_url, **options))
 
 
 def _client_options(instance: object) -> dict[str, Any]:

@@ -35,12 +35,14 @@ def test_model_info_comes_from_the_gateway(gateway: FakeProxy, get_model_info: C
     assert info["supports_function_calling"] is True
 
 
-def test_model_info_is_cached_per_gateway_for_every_key(proxy: FakeProxy) -> None:
+def test_model_info_is_cached_per_gateway_and_key(proxy: FakeProxy) -> None:
+    # Per key: the gateway lists the groups a key may use, and refuses a revoked key (issue 22, item 5).
     with FakeProxy(accept_any_key=True) as other:
         for key in ("sk-tenant-a", "sk-tenant-b"):
             shim.get_model_info("litellm_proxy/fake-chat", api_base=other.url, api_key=key)
             shim.supports_vision("litellm_proxy/fake-embedding", api_base=other.url, api_key=key)
-        assert info_requests(other) == 1
+        assert info_requests(other) == 2
+        assert [r.api_key for r in other.requests] == ["sk-tenant-a", "sk-tenant-b"]
     shim.get_model_info("litellm_proxy/fake-chat", api_base=proxy.url, api_key=proxy.api_key)
     assert info_requests(proxy) == 1  # another gateway: its own answer
 

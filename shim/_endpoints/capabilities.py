@@ -1,4 +1,5 @@
-"""LiteLLM's `supports_*` checks, answered by the gateway's `/model/info` (cached per gateway for a minute).
+"""LiteLLM's `supports_*` checks, answered by the gateway's `/model/info` (cached per gateway and key for a
+minute).
 
 LiteLLM answers from its local price list and says False for every gateway alias it does not know; the gateway
 knows what each of its model groups supports. As in LiteLLM, a model the gateway does not list supports nothing

@@ -7,8 +7,11 @@ aliases (it raises or says False for `litellm_proxy/my-alias`). The gateway know
 
 from __future__ import annotations
 
+import hashlib
+import os
 import threading
 import time
+from collections import OrderedDict
 from dataclasses import replace
 from typing import Any, TypeVar
 
@@ -33,24 +36,35 @@ def at_root(call: Call[ResultT, ChunkT]) -> Call[ResultT, ChunkT]:
 
 
 class ModelInfoCache:
-    """Each gateway's `/model/info` entries for a short while, keyed by its URL alone (never by a key): the
-    answer describes the gateway's deployments, and one fetch serves every tenant."""
+    """Each gateway's `/model/info` entries for a short while, per key: the gateway answers with the model groups
+    the key may use, and refuses a revoked key, so an entry serves only the key that fetched it. Keyed by the
+    gateway's URL and a salted digest of the key (never the key itself); at most `maxsize` entries, the oldest
+    dropped first."""
 
-    def __init__(self, ttl: float = MODEL_INFO_TTL) -> None:
+    def __init__(self, ttl: float = MODEL_INFO_TTL, maxsize: int = 256) -> None:
         self.ttl = ttl
-        self._entries: dict[str, tuple[float, list[dict[str, Any]]]] = {}
+        self.maxsize = maxsize
+        self._entries: OrderedDict[tuple[str, bytes], tuple[float, list[dict[str, Any]]]] = OrderedDict()
         self._lock = threading.Lock()
+        self._salt = os.urandom(16)  # per process: a digest found in memory cannot be matched to a key elsewhere
 
-    def get(self, base_url: str) -> list[dict[str, Any]] | None:
+    def _key(self, base_url: str, api_key: str) -> tuple[str, bytes]:
+        return base_url, hashlib.blake2b(api_key.encode(), key=self._salt, digest_size=16).digest()
+
+    def get(self, base_url: str, api_key: str) -> list[dict[str, Any]] | None:
         with self._lock:
-            found = self._entries.get(base_url)
+            found = self._entries.get(self._key(base_url, api_key))
         if found is None or time.monotonic() - found[0] > self.ttl:
             return None
         return found[1]
 
-    def put(self, base_url: str, entries: list[dict[str, Any]]) -> None:
+    def put(self, base_url: str, api_key: str, entries: list[dict[str, Any]]) -> None:
+        key = self._key(base_url, api_key)
         with self._lock:
-            self._entries[base_url] = (time.monotonic(), entries)
+            self._entries.pop(key, None)
+            self._entries[key] = (time.monotonic(), entries)
+            while len(self._entries) > self.maxsize:
+                self._entries.popitem(last=False)
 
     def clear(self) -> None:
         """Forget every gateway's answer: the next lookup asks again."""
@@ -66,7 +80,7 @@ class UnknownModelGroup(ValueError):
 
 
 def get_model_info(model: str, custom_llm_provider: str | None = None, **kwargs: Any) -> dict[str, Any]:
-    """What the gateway knows of a model group: GET `/model/info` (cached per gateway for a minute).
+    """What the gateway knows of a model group: GET `/model/info` (cached per gateway and key for a minute).
 
     Works for the gateway's aliases, which LiteLLM's local price list does not know. The keys are LiteLLM's
     `ModelInfo` (`max_tokens`, `max_input_tokens`, `input_cost_per_token`, `supports_vision`, ...) as the gateway
@@ -80,10 +94,11 @@ def get_model_info(model: str, custom_llm_provider: str | None = None, **kwargs:
         >>> info["max_input_tokens"], info["supports_function_calling"]
     """
     call, group = _info_call(model, custom_llm_provider, kwargs)
-    entry = _entry(group, call, MODEL_INFO_CACHE.get(call.route.base_url))
-    if entry is None:  # not cached, or cached before the group existed (or by a key that could not see it)
+    route = call.route
+    entry = _entry(group, call, MODEL_INFO_CACHE.get(route.base_url, route.api_key))
+    if entry is None:  # not cached, or cached before the group existed
         entries = result(call)
-        MODEL_INFO_CACHE.put(call.route.base_url, entries)
+        MODEL_INFO_CACHE.put(route.base_url, route.api_key, entries)
         entry = _entry(group, call, entries)
     return _model_info(group, call, entry)
 
@@ -95,10 +110,11 @@ async def aget_model_info(model: str, custom_llm_provider: str | None = None, **
         >>> info = await shim.aget_model_info("litellm_proxy/my-alias")
     """
     call, group = _info_call(model, custom_llm_provider, kwargs)
-    entry = _entry(group, call, MODEL_INFO_CACHE.get(call.route.base_url))
+    route = call.route
+    entry = _entry(group, call, MODEL_INFO_CACHE.get(route.base_url, route.api_key))
     if entry is None:
         entries = await aresult(call)
-        MODEL_INFO_CACHE.put(call.route.base_url, entries)
+        MODEL_INFO_CACHE.put(route.base_url, route.api_key, entries)
         entry = _entry(group, call, entries)
     return _model_info(group, call, entry)
 

@@ -8,6 +8,7 @@ public functions (see the design notes in README.md).
 from __future__ import annotations
 
 import functools
+import io
 import os
 import re
 import typing
@@ -22,6 +23,7 @@ from shim._call import FilePart, Spec
 from shim._errors import json_object
 from shim._results import Binary, Shape, decode_json, needs_list
 from shim._router import Route
+from shim._transport.uploads import PathUpload, streamable
 from shim.types import (
     AnthropicMessagesResponse,
     AnthropicStreamEvent,
@@ -313,24 +315,30 @@ def speech_fields(text: object, voice: object) -> dict[str, Any]:
 
 
 def file_part(file: object, what: str, default_name: str = "audio") -> FilePart:
-    """An upload as (filename, bytes[, content type]); read now, so a retry can send it again."""
+    """An upload as (filename, content[, content type]): a path or an open binary file is sent in pieces as the
+    request is written (again from its start on a retry), never read whole into memory; bytes are sent as they are."""
     if file is None:
         raise TypeError(f"{what} needs file=: a path, bytes, an open binary file or (filename, bytes)")
     if isinstance(file, (str, os.PathLike)):
         path = Path(typing.cast("str | os.PathLike[str]", file))
         if not path.is_file():
             raise FileNotFoundError(f"{what} file not found: {path}")
-        return path.name, path.read_bytes()
+        return path.name, typing.cast("IO[bytes]", PathUpload(path))  # a binary file object, as the SDK types it
     if isinstance(file, (bytes, bytearray)):
         return default_name, bytes(file)
     if isinstance(file, tuple):
         return _tuple_part(typing.cast("tuple[Any, ...]", file))
     read = getattr(file, "read", None)
     if callable(read):
-        data = read()
+        if isinstance(file, io.TextIOBase):
+            raise TypeError(f"the {what} file is open in text mode: open it with 'rb'")
+        name = os.path.basename(str(getattr(file, "name", default_name)))
+        if streamable(file):
+            return name, typing.cast("IO[bytes]", file)
+        data = read()  # a file that cannot seek back (a pipe): read once, so that a retry can send it again
         if not isinstance(data, bytes):
             raise TypeError(f"the {what} file is open in text mode: open it with 'rb'")
-        return os.path.basename(str(getattr(file, "name", default_name))), data
+        return name, data
     raise TypeError(f"file must be a path, bytes, an open binary file or (filename, bytes), not {type(file).__name__}")
 
 

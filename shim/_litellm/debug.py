@@ -43,7 +43,10 @@ def log_request(method: str, url: str, api_key: str, body: dict[str, Any]) -> No
     if not enabled():
         return
     _configure()
-    text = json.dumps(body, default=str, sort_keys=True)
+    try:
+        text = json.dumps(body, default=str, sort_keys=True)
+    except RecursionError:  # the send raises a ValueError for it; the debug line must not raise first
+        text = "<nested too deeply to show>"
     if api_key and api_key in text:
         text = text.replace(api_key, mask(api_key))
     LOGGER.debug("%s %s key=%s body=%s", method.upper(), url, mask(api_key), text[:2000])

@@ -69,6 +69,15 @@ def candidates(fallbacks: Fallbacks, model: str, error: BaseException) -> list[O
     return found[: fallbacks.limit] if fallbacks.limit is not None else found
 
 
+def gateways(fallbacks: Fallbacks | None) -> list[object]:
+    """The base URLs the fallbacks name (`api_base` / `base_url` in their overrides)."""
+    if fallbacks is None:
+        return []
+    overrides = [*fallbacks.models, *fallbacks.content_policy]
+    overrides += [item for items in fallbacks.content_policy_by_model.values() for item in items]
+    return [item.get(name) for item in overrides for name in ("api_base", "base_url")]
+
+
 def merged(original: Mapping[str, Any], overrides: Overrides) -> dict[str, Any]:
     """A fallback's keywords: the call's, with the fallback's overrides; another gateway never gets the call's key."""
     kwargs = {name: value for name, value in original.items() if name not in NAMES}

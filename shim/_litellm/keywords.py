@@ -59,6 +59,9 @@ def take(kwargs: dict[str, Any], again: Callable[[Mapping[str, Any]], Call[Any, 
         client=client,
         timeout=kwargs.get("timeout"),
     )
+    if client is not None:  # a key only ever goes to the gateway it was given for
+        bases = [kwargs.get("api_base"), kwargs.get("base_url"), *_fallbacks.gateways(extras.fallbacks)]
+        _transport.check_client_gateway(client, bases)
     for name in [name for name in kwargs if name in PARAMS and name not in _NOT_TAKEN]:
         del kwargs[name]
     if extras.mock is not None:

@@ -2,17 +2,18 @@
 per call), fired with the arguments LiteLLM gives them.
 
 A callback never breaks or slows a call: input callbacks and `log_pre_api_call` run inline before the request (as
-LiteLLM runs them), everything after the request runs off the caller's path: sync functions and methods in one
-background thread (in order), coroutines as tasks on the caller's event loop. What a callback raises is logged
-on the `shim.callbacks` logger and dropped.
+LiteLLM runs them), everything after the request runs off the caller's path: sync functions and methods in a
+background thread, in order (`shim/_observe/delivery.py`: one that hangs stalls no other, the queue is bounded,
+and what is queued at exit is still delivered), coroutines as tasks on the caller's event loop. What a callback
+raises is logged on the `shim.callbacks` logger and dropped.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import inspect
 import logging
-import queue
 import threading
 import traceback
 import uuid
@@ -20,6 +21,7 @@ from collections.abc import Callable, Coroutine, Iterable, Mapping
 from datetime import datetime
 from typing import Any, cast
 
+from shim._observe.delivery import Delivery
 from shim._settings import SETTINGS
 from shim.exceptions import ConfigError
 from shim.integrations.custom_logger import CustomLogger
@@ -362,7 +364,7 @@ def _schedule(function: Fn, args: tuple[Any, ...]) -> None:
         return
     task = loop.create_task(_guarded_async(function(*args), function))
     _TASKS.add(task)
-    task.add_done_callback(_TASKS.discard)
+    task.add_done_callback(functools.partial(_done, function))
 
 
 async def _guarded_async(coroutine: Coroutine[Any, Any, Any], function: Fn) -> None:
@@ -372,47 +374,24 @@ async def _guarded_async(coroutine: Coroutine[Any, Any, Any], function: Fn) -> N
         _log.exception("callback %r raised; the call goes on", function)
 
 
-class _Worker:
-    """One daemon thread that runs sync callbacks in the order they came, started on first use."""
-
-    def __init__(self) -> None:
-        self._queue: queue.SimpleQueue[tuple[Fn, tuple[Any, ...]] | None] = queue.SimpleQueue()
-        self._thread: threading.Thread | None = None
-        self._lock = threading.Lock()
-        self._pending = 0
-        self._idle = threading.Condition(self._lock)
-
-    def submit(self, function: Fn, args: tuple[Any, ...]) -> None:
-        with self._lock:
-            self._pending += 1
-            if self._thread is None or not self._thread.is_alive():  # not started, or lost in a fork
-                self._thread = threading.Thread(target=self._run, name="shim-callbacks", daemon=True)
-                self._thread.start()
-        self._queue.put((function, args))
-
-    def _run(self) -> None:
-        while True:
-            item = self._queue.get()
-            if item is None:
-                return
-            _guarded(item[0], *item[1])
-            with self._lock:
-                self._pending -= 1
-                self._idle.notify_all()
-
-    def flush(self, timeout: float | None = 5.0) -> bool:
-        """Wait until every callback submitted so far has run; False if `timeout` passed first."""
-        with self._lock:
-            return self._idle.wait_for(lambda: self._pending == 0, timeout)
+def _done(function: Fn, task: asyncio.Task[Any]) -> None:
+    _TASKS.discard(task)
+    if task.cancelled():  # the loop ended first: `asyncio.run` cancels the tasks left when its coroutine returns
+        _log.warning(
+            "coroutine callback %r was cancelled before it finished: its event loop ended. Let the loop run until "
+            "its callbacks finish, or use a plain function, which is delivered even at exit",
+            function,
+        )
 
 
-WORKER = _Worker()
+WORKER = Delivery()
 
 
 def flush_callbacks(timeout: float | None = 5.0) -> bool:
     """Wait for the success and failure callbacks of finished calls to run (they run in a background thread).
 
-    Returns False if `timeout` seconds passed first. Useful in tests and before a short script exits; coroutine
+    Returns False if `timeout` seconds passed first (a callback that hangs counts as not run). Useful in tests; a
+    script need not call it before it exits, where what is queued is delivered anyway (for at most 5 s). Coroutine
     callbacks are tasks on the caller's loop instead, done once the loop gets to them.
 
     Example:

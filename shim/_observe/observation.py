@@ -52,6 +52,7 @@ class Observation:
         base_url: str,
         per_call: tuple[object, ...] = (),
         is_async: bool = False,
+        api_key: str = "",
     ) -> None:
         callbacks = _callbacks.Callbacks(per_call)  # refuses string callbacks before anything is sent
         routed = ROUTED.get()
@@ -78,6 +79,8 @@ class Observation:
         self.base_url = base_url
         self.chunks: list[Any] = []
         self.response: _http.Response | None = None  # the last answer, for the gateway's facts in its headers
+        # The call's key, for calls sent by the SDK's own code: its errors are scrubbed before anyone sees them.
+        self._api_key = api_key
 
     def start(self) -> dict[str, str]:
         """Fire the input callbacks; the headers that carry the trace context to the gateway."""
@@ -112,6 +115,10 @@ class Observation:
         return hidden_params(Route(self.model, self.base_url, ""), self.response, 0.0)
 
     def failure(self, error: BaseException) -> None:
+        if self._api_key:
+            from shim._errors import scrub_key
+
+            scrub_key(error, self._api_key)
         if self.span is not None:
             self.span.failure(error)
         if self.log is not None:

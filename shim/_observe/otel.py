@@ -227,7 +227,10 @@ def _dump(value: Any) -> Any:
 
 
 def _json(value: object) -> str:
-    return json.dumps(_dump(value), default=str, ensure_ascii=False)
+    try:
+        return json.dumps(_dump(value), default=str, ensure_ascii=False)
+    except RecursionError:  # the send raises a ValueError for it; recording the span must not raise first
+        return '"<nested too deeply to show>"'
 
 
 def _capture() -> bool:

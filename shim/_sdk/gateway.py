@@ -6,7 +6,8 @@ which every resource method of the SDK sends) rewrites a `litellm_proxy/<name>` 
 (files, batches, parse, stream helpers, raw responses, errors) is the SDK's own behaviour.
 
 The connection pool is the shim's one pool per gateway (`shim.client_cache`): a client is a key and some options,
-not a pool, so closing one leaves the pool to the cache (`shim.close()` / `await shim.aclose()`).
+not a pool, so closing one, or a copy of one (`with_options`, `copy`, for any gateway), leaves the pool to the cache
+(`shim.close()` / `await shim.aclose()`): one tenant's `with client.with_options(...):` never closes it for others.
 """
 
 from __future__ import annotations
@@ -21,11 +22,13 @@ from typing import Any, cast
 import openai
 
 from shim import _http
+from shim._errors import scrub_key
 from shim._observe import observation as _observe
 from shim._router import PREFIX, package_settings, resolve_api_key, resolve_base_url
 from shim._sdk import observed as _observe_sdk
-from shim._transport.clients import CACHE, auth_headers, pool_verify
+from shim._transport.clients import CACHE, auth_headers, pool_verify, shared_pool_owner
 from shim._transport.internals import http_client_of, isolation_headers
+from shim._transport.paths import check as check_path
 
 __all__ = ["AsyncOpenAI", "OpenAI", "gateway_route", "strip_prefix"]
 
@@ -49,15 +52,23 @@ def gateway_route(api_key: object = None, base_url: object = None) -> tuple[str,
 
 
 def _wire_options(options: Any) -> Any:
-    """The request options with a `litellm_proxy/` model stripped, in the body (JSON or multipart) or the path."""
+    """The request options with a `litellm_proxy/` model stripped, in the body (JSON or multipart) or the path.
+
+    The path is checked once stripped (`litellm_proxy/..` becomes `..`, which the SDK checked with the prefix on),
+    and on every openai release (older ones do not check): `ValueError` for a dot-segment, before any I/O."""
     body = options.json_data
     if isinstance(body, Mapping) and "model" in body:
         fields = cast("Mapping[str, Any]", body)
         options.json_data = {**fields, "model": strip_prefix(fields["model"])}
     url = options.url
-    for prefixed in _MODEL_PATHS:
-        if isinstance(url, str) and url.startswith(prefixed):
-            options.url = "/models/" + url[len(prefixed) :]
+    if isinstance(url, str):
+        for prefixed in _MODEL_PATHS:
+            if url.startswith(prefixed):
+                rest = url[len(prefixed) :]
+                if not rest.split("?", 1)[0]:  # `/models/` is the list: a delete there would go to the collection
+                    raise ValueError("Expected a non-empty value for `model` after the 'litellm_proxy/' prefix")
+                options.url = "/models/" + rest
+        check_path(options.url)
     return options
 
 
@@ -75,6 +86,41 @@ def _admin_key(cls: type, key: str) -> dict[str, Any]:
 def _headers(api_key: str, default_headers: Mapping[str, str] | None) -> dict[str, str]:
     # OpenAI's environment (org, project, OPENAI_CUSTOM_HEADERS) stays away; the gateway key is this client's.
     return {**isolation_headers(), **(default_headers or {}), **auth_headers(api_key)}
+
+
+def _send(
+    client: openai.OpenAI | openai.AsyncOpenAI,
+    send: Any,
+    cast_to: Any,
+    options: Any,
+    stream: bool,
+    stream_cls: Any,
+    *,
+    asynchronous: bool,
+) -> Any:
+    """One request of a shim client through the SDK's `request` (`send`): what it returns (for the async client,
+    an awaitable of it). Every stream it makes scrubs the key from what it raises (`ObservedStream`)."""
+    options = _wire_options(options)
+    if not _observe.active():
+        watched = _observe_sdk.stream_class(stream_cls, options, stream=stream, asynchronous=asynchronous)
+        return send(cast_to, options, stream=stream, stream_cls=watched or stream_cls)
+    observe = _observe_sdk.arequest if asynchronous else _observe_sdk.request
+    return observe(
+        lambda wired, cls: send(cast_to, wired, stream=stream, stream_cls=cls),  # pyright: ignore[reportUnknownLambdaType]
+        options,
+        stream=stream,
+        stream_cls=stream_cls,
+        base_url=str(client.base_url),
+        api_key=client.api_key,
+    )
+
+
+def _sharing(pool: object) -> object | None:
+    """What a client holds when its pool is the shim's shared one (a gateway's, also reached by a copy made with
+    `with_options(base_url=...)` for another gateway): the cached client owning it, so the LRU keeps the pool
+    open meanwhile (or True once that is gone). None: the pool is the client's own, and `close()` closes it."""
+    shared, owner = shared_pool_owner(pool)
+    return (owner or True) if shared else None
 
 
 class OpenAI(openai.OpenAI):
@@ -114,8 +160,8 @@ class OpenAI(openai.OpenAI):
         **openai_only: object,
     ) -> None:
         base, key = gateway_route(api_key, base_url or api_base)
-        shared = openai_client_for(base)
-        pool = http_client or http_client_of(shared)
+        shared = openai_client_for(base) if http_client is None else None  # held until `_sharing` holds it
+        pool = http_client_of(shared) if shared is not None else http_client
         super().__init__(
             api_key=key,
             **_admin_key(openai.OpenAI, key),
@@ -128,26 +174,19 @@ class OpenAI(openai.OpenAI):
             http_client=pool,
         )
         del openai_only  # organization, project, webhook_secret, workload_identity, ... from `copy()`
-        # Holding the cached client keeps its pool open while this one lives; None: the pool is this client's own.
-        self._shim_shared = shared if pool is http_client_of(shared) else None
+        self._shim_shared = _sharing(pool)
 
     def __repr__(self) -> str:
         return f"shim.OpenAI(base_url={str(self.base_url)!r})"
 
     def request(self, cast_to: Any, options: Any, *, stream: bool = False, stream_cls: Any = None) -> Any:  # pyright: ignore[reportIncompatibleMethodOverride]
         """Send one request (the SDK's hook for every resource method), with the model prefix stripped; observed
-        (callbacks, an OpenTelemetry span) when anything listens."""
-        options = _wire_options(options)
-        if not _observe.active():
-            return super().request(cast_to, options, stream=stream, stream_cls=stream_cls)  # pyright: ignore[reportUnknownVariableType]
-        send = super().request
-        return _observe_sdk.request(
-            lambda wired, cls: send(cast_to, wired, stream=stream, stream_cls=cls),  # pyright: ignore[reportUnknownLambdaType]
-            options,
-            stream=stream,
-            stream_cls=stream_cls,
-            base_url=str(self.base_url),
-        )
+        (callbacks, an OpenTelemetry span) when anything listens. The key is scrubbed from what it raises."""
+        try:
+            return _send(self, super().request, cast_to, options, stream, stream_cls, asynchronous=False)
+        except Exception as error:
+            scrub_key(error, self.api_key)  # a gateway may echo the key in its error body
+            raise
 
     def close(self) -> None:
         """Close the pool, unless it is the shim's shared one (then `shim.close()` does)."""
@@ -181,7 +220,7 @@ class AsyncOpenAI(openai.AsyncOpenAI):
         **openai_only: object,
     ) -> None:
         base, key = gateway_route(api_key, base_url or api_base)
-        shared = async_openai_client_for(base)
+        shared = None if http_client is not None else async_openai_client_for(base)
         pool = http_client or (None if shared is None else http_client_of(shared))
         super().__init__(
             api_key=key,
@@ -195,25 +234,19 @@ class AsyncOpenAI(openai.AsyncOpenAI):
             http_client=pool,
         )
         del openai_only
-        self._shim_shared = shared if shared is not None and pool is http_client_of(shared) else None
+        self._shim_shared = _sharing(pool)
 
     def __repr__(self) -> str:
         return f"shim.AsyncOpenAI(base_url={str(self.base_url)!r})"
 
     async def request(self, cast_to: Any, options: Any, *, stream: bool = False, stream_cls: Any = None) -> Any:  # pyright: ignore[reportIncompatibleMethodOverride]
         """Send one request (the SDK's hook for every resource method), with the model prefix stripped; observed
-        (callbacks, an OpenTelemetry span) when anything listens."""
-        options = _wire_options(options)
-        if not _observe.active():
-            return await super().request(cast_to, options, stream=stream, stream_cls=stream_cls)
-        send = super().request
-        return await _observe_sdk.arequest(
-            lambda wired, cls: send(cast_to, wired, stream=stream, stream_cls=cls),  # pyright: ignore[reportUnknownLambdaType]
-            options,
-            stream=stream,
-            stream_cls=stream_cls,
-            base_url=str(self.base_url),
-        )
+        (callbacks, an OpenTelemetry span) when anything listens. The key is scrubbed from what it raises."""
+        try:
+            return await _send(self, super().request, cast_to, options, stream, stream_cls, asynchronous=True)
+        except Exception as error:
+            scrub_key(error, self.api_key)
+            raise
 
     async def close(self) -> None:
         """Close the pool, unless it is the shim's shared one (then `shim.aclose()` does)."""

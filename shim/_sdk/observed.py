@@ -11,7 +11,8 @@ What the SDK returns decides what the span and the callbacks see:
   response itself, so the span ends when it is returned, with the headers' facts;
 - a stream: the SDK makes it with the `stream_cls` it is given, so it is given `ObservedStream[Chunk]`, an
   `openai.Stream` that shows each chunk to the call's observation and ends it when the stream ends, fails, or its
-  HTTP response is closed (by `close()`, `with`, or a stream helper such as `chat.completions.stream()`).
+  HTTP response is closed (by `close()`, `with`, or a stream helper such as `chat.completions.stream()`). Observed
+  or not, an error it raises has the client's key scrubbed (a gateway's error event may echo it).
 """
 
 from __future__ import annotations
@@ -23,10 +24,11 @@ import openai
 
 from shim import _http
 from shim._endpoints.specs import spec_for
+from shim._errors import scrub_key
 from shim._flow import Flow, adrive, drive, once
 from shim._observe import hooks
 from shim._observe import observation as _observe
-from shim._transport.internals import wants_raw_response
+from shim._transport.internals import client_of, wants_raw_response
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -35,21 +37,25 @@ R = TypeVar("R")
 Send = Callable[[Any, Any], R]  # (options, stream_cls) -> the SDK's result
 
 
-def request(send: Send[R], options: Any, *, stream: bool, stream_cls: Any, base_url: str) -> R:
-    """`send(options, stream_cls)` observed; `options` are the SDK's `FinalRequestOptions`."""
-    return drive(_flow(send, options, stream, stream_cls, base_url, is_async=False), _no_call)
+def request(send: Send[R], options: Any, *, stream: bool, stream_cls: Any, base_url: str, api_key: str) -> R:
+    """`send(options, stream_cls)` observed; `options` are the SDK's `FinalRequestOptions`. An error is shown to the
+    span and the callbacks with `api_key` scrubbed (a gateway may echo it)."""
+    return drive(_flow(send, options, stream, stream_cls, base_url, api_key, is_async=False), _no_call)
 
 
-async def arequest(send: Send[Awaitable[R]], options: Any, *, stream: bool, stream_cls: Any, base_url: str) -> R:
+async def arequest(
+    send: Send[Awaitable[R]], options: Any, *, stream: bool, stream_cls: Any, base_url: str, api_key: str
+) -> R:
     """`request` for the async client."""
-    return await adrive(_flow(send, options, stream, stream_cls, base_url, is_async=True), _no_call)
+    return await adrive(_flow(send, options, stream, stream_cls, base_url, api_key, is_async=True), _no_call)
 
 
-def _flow(send: Send[Any], options: Any, stream: bool, stream_cls: Any, base_url: str, *, is_async: bool) -> Flow[Any]:
+def _flow(
+    send: Send[Any], options: Any, stream: bool, stream_cls: Any, base_url: str, api_key: str, *, is_async: bool
+) -> Flow[Any]:
     """The observing layer around the SDK's own send: one step, the SDK's `request()`."""
-    observed = _observed_cls(AsyncObservedStream if is_async else ObservedStream, stream_cls)
-    observed_cls = observed if stream and not wants_raw_response(options.headers) else None
-    observation = _observation(options, base_url, is_async)
+    observed_cls = stream_class(stream_cls, options, stream=stream, asynchronous=is_async)
+    observation = _observation(options, base_url, api_key, is_async)
     return _observe.watch(
         observation,
         lambda headers: once(lambda: send(_with_headers(options, headers), observed_cls or stream_cls)),
@@ -58,7 +64,7 @@ def _flow(send: Send[Any], options: Any, stream: bool, stream_cls: Any, base_url
     )
 
 
-def _observation(options: Any, base_url: str, is_async: bool) -> _observe.Observation:
+def _observation(options: Any, base_url: str, api_key: str, is_async: bool) -> _observe.Observation:
     """The call's observation, named by the endpoint table's row for its path (no ids), else by its resource."""
     url = str(options.url)
     spec = spec_for(str(options.method), url)
@@ -74,6 +80,7 @@ def _observation(options: Any, base_url: str, is_async: bool) -> _observe.Observ
         body=fields,
         base_url=base_url,
         is_async=is_async,
+        api_key=api_key,
     )
 
 
@@ -89,10 +96,21 @@ def _with_headers(options: Any, headers: dict[str, str]) -> Any:
     return options
 
 
-def _observed_cls(observed: Any, stream_cls: Any) -> Any:
-    """`Stream[Chunk]` as `ObservedStream[Chunk]`; None when the chunk type cannot be read (left unobserved)."""
+def stream_class(stream_cls: Any, options: Any, *, stream: bool, asynchronous: bool) -> Any:
+    """`Stream[Chunk]` as `ObservedStream[Chunk]` (its errors scrubbed of the client's key, its chunks shown to the
+    call's observation, if any); None for no stream, a raw response's, or a chunk type that cannot be read."""
+    if not stream or wants_raw_response(options.headers):
+        return None
     args = get_args(stream_cls)
+    observed: Any = AsyncObservedStream if asynchronous else ObservedStream
     return observed[args[0]] if len(args) == 1 else None
+
+
+def _scrubbed(stream: openai.Stream[Any] | openai.AsyncStream[Any], error: BaseException) -> None:
+    """Scrub the stream's client's key from an error raised while reading it (an error event may echo it)."""
+    key: object = getattr(client_of(stream), "api_key", None)
+    if isinstance(key, str) and key:
+        scrub_key(error, key)
 
 
 def _report(result: object) -> object:
@@ -185,6 +203,7 @@ class ObservedStream(openai.Stream[T], Generic[T]):
             watch.end(None)
             raise
         except BaseException as error:
+            _scrubbed(self, error)
             watch.end(error)
             raise
         finally:
@@ -218,6 +237,7 @@ class AsyncObservedStream(openai.AsyncStream[T], Generic[T]):
             watch.end(None)
             raise
         except BaseException as error:
+            _scrubbed(self, error)
             watch.end(error)
             raise
         finally:

@@ -17,8 +17,9 @@ Async clients belong to the event loop that made them: each loop gets its own, c
 (`asyncio.run` and pytest-asyncio call `loop.shutdown_asyncgens()`, which closes our per-loop async generator), so
 successive `asyncio.run(...)` calls never share a connection across loops, and the loop's entry goes with it. A loop
 closed without that step (`new_event_loop()`, `run_until_complete()`, `close()`) cannot run a close any more: its
-entry is dropped the next time a loop first calls (or at `close()`), and its sockets close when collected, as a raw
-`AsyncOpenAI` left on such a loop does. A forked child drops its parent's connections.
+entry lives on the loop itself (`shim/_transport/loops.py`), so it goes when the program lets go of the loop and the
+two are collected, or earlier, the next time a loop first calls (or at `close()`); its sockets close when collected,
+as a raw `AsyncOpenAI` left on such a loop does. A forked child drops its parent's connections.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import contextlib
 import functools
 import os
 import ssl
+import sys
 import threading
 import weakref
 from collections import OrderedDict
@@ -42,6 +44,7 @@ from shim._observe.hooks import async_event_hooks, event_hooks
 from shim._settings import SETTINGS
 from shim._transport.bounds import AsyncBoundedTransport, BoundedTransport
 from shim._transport.internals import AsyncPooledOpenAI, PooledOpenAI, pooled
+from shim._transport.loops import LoopTable
 from shim._transport.tls import resolve_verify
 
 DEFAULT_MAXSIZE = 64
@@ -102,6 +105,7 @@ class _LoopGateways(_Gateways[openai.AsyncOpenAI]):
         # Every pool made for this loop, so that the loop's end closes those still held after being dropped.
         self.pools: weakref.WeakSet[_http.AsyncClient] = weakref.WeakSet()
         super().__init__(functools.partial(_async_client, loop=loop, pools=self.pools), maxsize)
+        self.loop = loop
         self.closer: AsyncGenerator[None] | None = None
         self.on_shutdown: Literal["close", "drop", "closed-loop"] = "close"
 
@@ -137,6 +141,19 @@ def _bundle_context(cafile: str) -> ssl.SSLContext:
     return ssl.create_default_context(cafile=cafile)
 
 
+# Every pool the cache made, with (weakly) the cached client that owns it: a `shim.OpenAI` using one, or a copy of one
+# (`with_options`), shares it, never closes it, and holds its owner so the LRU does not close it meanwhile.
+_OWNERS: weakref.WeakKeyDictionary[object, weakref.ref[openai.OpenAI | openai.AsyncOpenAI]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def shared_pool_owner(pool: object) -> tuple[bool, openai.OpenAI | openai.AsyncOpenAI | None]:
+    """Whether `pool` is one the cache shares between callers, and the cached client owning it (None once gone)."""
+    owner = _OWNERS.get(pool)
+    return (False, None) if owner is None else (True, owner())
+
+
 def _sync_client(key: GatewayKey) -> openai.OpenAI:
     base_url, verify = key
     # A gateway has no business redirecting a prompt elsewhere: a 3xx is an error, not a silent re-send. The
@@ -148,6 +165,7 @@ def _sync_client(key: GatewayKey) -> openai.OpenAI:
     )
     client = pooled(PooledOpenAI, base_url, pool)
     weakref.finalize(client, pool.close)  # the pool, not the client: a bound method would keep the client alive
+    _OWNERS[pool] = weakref.ref(client)
     return client
 
 
@@ -160,8 +178,9 @@ def _async_client(
         follow_redirects=False, transport=AsyncBoundedTransport(inner), event_hooks=async_event_hooks()
     )
     client = pooled(AsyncPooledOpenAI, base_url, pool)
-    weakref.finalize(client, _close_soon, pool, loop)
+    weakref.finalize(client, _close_soon, weakref.ref(pool), weakref.ref(loop))
     pools.add(pool)
+    _OWNERS[pool] = weakref.ref(client)
     return client
 
 
@@ -176,10 +195,14 @@ async def _closing_done() -> None:
         await asyncio.gather(*closing, return_exceptions=True)
 
 
-def _close_soon(pool: _http.AsyncClient, loop: asyncio.AbstractEventLoop) -> None:
-    """Close a dropped async client's pool on its loop (finalizers may run on any thread, outside any loop)."""
-    if pool.is_closed or loop.is_closed():
-        return  # a closed loop runs nothing: the sockets close when collected
+def _close_soon(pool_ref: weakref.ref[_http.AsyncClient], loop_ref: weakref.ref[asyncio.AbstractEventLoop]) -> None:
+    """Close a dropped async client's pool on its loop (finalizers may run on any thread, outside any loop).
+
+    Both are held weakly: a finalizer's arguments live as long as it is pending, and the pool (its sockets) refers
+    to the loop, which would then outlive the program's last use of it."""
+    pool, loop = pool_ref(), loop_ref()
+    if pool is None or loop is None or pool.is_closed or loop.is_closed():
+        return  # collected, or a closed loop, which runs nothing: the sockets close when collected
 
     def start() -> None:
         task = loop.create_task(pool.aclose())
@@ -207,9 +230,10 @@ class ClientCache:
     def __init__(self, maxsize: int = DEFAULT_MAXSIZE) -> None:
         self.maxsize = maxsize
         self._sync = _Gateways(_sync_client, self._get_maxsize)
-        # Not weak: a loop's clients (their sockets, the shutdown hook) refer to the loop, so its entry would never
-        # be collected anyway. Entries go when their loop shuts down or is found closed.
-        self._loops: dict[asyncio.AbstractEventLoop, _LoopGateways] = {}
+        # Each loop's entry is kept on the loop itself (shim/_transport/loops.py): its clients refer to the loop, so a
+        # table holding them would keep the loop alive. Entries go when their loop shuts down, is found closed, or is
+        # collected (a loop closed without asyncio.run that the program let go of).
+        self._loops: LoopTable[_LoopGateways] = LoopTable()
         self._lock = threading.Lock()
         self._fork_hook = False
 
@@ -259,18 +283,19 @@ class ClientCache:
             self._drop_closed_loops()
             gateways = self._loops.get(loop)
             if gateways is None:
-                gateways = self._loops[loop] = _LoopGateways(loop, self._get_maxsize)
+                gateways = _LoopGateways(loop, self._get_maxsize)
+                self._loops.set(loop, gateways)
                 gateways.closer = _close_at_loop_shutdown(gateways, functools.partial(self._forget, loop, gateways))
             return gateways
 
     def _forget(self, loop: asyncio.AbstractEventLoop, gateways: _LoopGateways) -> None:
         if self._loops.get(loop) is gateways:
-            self._loops.pop(loop, None)
+            self._loops.pop(loop)
 
     def _drop_closed_loops(self) -> None:
-        for loop, gateways in list(self._loops.items()):
+        for loop, gateways in self._loops.items():
             if loop.is_closed():
-                self._loops.pop(loop, None)
+                self._loops.pop(loop)
                 _finish_on_closed_loop(gateways)
 
     def close(self) -> None:
@@ -288,7 +313,7 @@ class ClientCache:
         Pools still held (a call in flight, a `shim.AsyncOpenAI`) close once unused, or when the loop ends."""
         self.close()
         loop = asyncio.get_running_loop()
-        gateways = self._loops.pop(loop, None)
+        gateways = self._loops.pop(loop)
         if gateways is not None and gateways.closer is not None:
             gateways.on_shutdown = "drop"
             await gateways.closer.aclose()
@@ -306,7 +331,7 @@ class ClientCache:
         self._sync._lock = threading.Lock()  # pyright: ignore[reportPrivateUsage]
         for client in self._sync.take_all():
             client.close()
-        self._loops = {}
+        self._loops.reset()
 
 
 def _close_at_loop_shutdown(gateways: _LoopGateways, forget: Callable[[], None]) -> AsyncGenerator[None]:
@@ -326,9 +351,24 @@ def _close_at_loop_shutdown(gateways: _LoopGateways, forget: Callable[[], None])
                 await gateways.shutdown()
 
     generator = closer()
-    with contextlib.suppress(StopIteration):
-        cast("Coroutine[Any, Any, Any]", generator.__anext__()).send(None)
+    # A generator collected unfinished asks its loop (the finalizer hook in force when it started) to close it: a
+    # loop closed without asyncio.run cannot, so when it is collected with its loop, it finishes here instead.
+    firstiter, finalizer = sys.get_asyncgen_hooks()
+    sys.set_asyncgen_hooks(firstiter, functools.partial(_collected, gateways, finalizer))
+    try:
+        with contextlib.suppress(StopIteration):
+            cast("Coroutine[Any, Any, Any]", generator.__anext__()).send(None)
+    finally:
+        sys.set_asyncgen_hooks(firstiter, finalizer)
     return generator
+
+
+def _collected(gateways: _LoopGateways, finalizer: Callable[[Any], object] | None, generator: object) -> None:
+    """The shutdown hook's generator is being collected unfinished: on a closed loop, finish it here."""
+    if gateways.loop.is_closed():
+        _finish_on_closed_loop(gateways)
+    elif finalizer is not None:
+        finalizer(generator)
 
 
 def _finish_on_closed_loop(gateways: _LoopGateways) -> None:

@@ -8,7 +8,8 @@ openai's public API has no way to do these; each is checked by tests/test_openai
   (~30 us). Gone: shim calls `post()`.
 - `client._client` (`http_client_of`): the only way to share a client's HTTP pool with a `shim.OpenAI`. Gone: the
   `shim.OpenAI` gets a pool of its own.
-- `resource._client` (`client_of`): a resource's timeout and retries, which the patch keeps. Gone: openai's defaults.
+- `resource._client` (`client_of`): a resource's timeout and retries, which the patch keeps, and a stream's key,
+  scrubbed from its errors. Gone: openai's defaults, and the key left in (the gateway's own scrubbing still holds).
 - `OpenAI._prepare_url` (`OnceURLs`): the SDK parses each path's URL twice per request. Gone: never called, no harm.
 - `openai.Stream` without its `__init__` (`GatewayStream`): `__init__` needs a client to decode with. A test checks
   that every public method of `openai.Stream` is served.
@@ -42,6 +43,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 import openai
 
 from shim import _http
+from shim._transport.paths import check as check_path
 
 if TYPE_CHECKING:
     from shim._streaming import AsyncCustomStreamWrapper, CustomStreamWrapper
@@ -91,7 +93,8 @@ def http_client_of(client: openai.OpenAI | openai.AsyncOpenAI) -> Any:
 
 
 def client_of(resource: object) -> object:
-    """The client a resource (`client.chat.completions`) belongs to; None if a release keeps it elsewhere."""
+    """The client a resource (`client.chat.completions`) or a stream belongs to; None if a release keeps it
+    elsewhere."""
     return getattr(resource, "_client", None)
 
 
@@ -105,7 +108,8 @@ class OnceURLs:
         urls: dict[str, _http.URL] = self.__dict__.setdefault("_urls", {})
         prepared = urls.get(url)
         if prepared is None:
-            prepared = cast("_http.URL", cast("Any", super())._prepare_url(url))
+            # A routed SDK call's path (the patch strips `litellm_proxy/` before the SDK builds it): no dot-segment.
+            prepared = cast("_http.URL", cast("Any", super())._prepare_url(check_path(url)))
             if len(urls) < self._MAX_URLS:
                 urls[url] = prepared  # a URL is immutable, and a pooled client's base URL never changes
         return prepared

@@ -19,8 +19,20 @@ import pydantic
 def encode(body: Mapping[str, Any]) -> bytes:
     """A JSON body as the bytes sent, message objects dumped on the way (one C-level `json.dumps`, ASCII-escaped:
     the SDK's own encoder cost ~1.7x as much for a long conversation). A value JSON cannot hold (NaN, an arbitrary
-    object) raises `ValueError`/`TypeError` before anything is sent."""
-    return json.dumps(body, separators=(",", ":"), allow_nan=False, default=_dump).encode()
+    object, lists or dicts nested beyond the recursion limit) raises `ValueError`/`TypeError` before anything is
+    sent: bad input, which no retry or fallback can mend."""
+    try:
+        return json.dumps(body, separators=(",", ":"), allow_nan=False, default=_dump).encode()
+    except RecursionError:
+        raise too_deep() from None
+
+
+def too_deep() -> ValueError:
+    """The error for a body nested deeper than JSON can be written here (Python's recursion limit)."""
+    return ValueError(
+        "the request nests lists or dicts deeper than can be written as JSON (about 1,000 levels, Python's "
+        "recursion limit): check how the messages (or input) were built"
+    )
 
 
 def _dump(value: object) -> Any:
@@ -40,16 +52,23 @@ def jsonable(value: Any) -> Any:
     """`value` with every pydantic model in it (at any depth of dicts and lists) dumped to a dict.
 
     Dumped as openai's own encoder does: only the fields that were set, by alias, JSON-ready. What holds no
-    model is returned as is (no copy).
+    model is returned as is (no copy). Nested beyond the recursion limit: `ValueError`, as from `encode`.
     """
+    try:
+        return _jsonable(value)
+    except RecursionError:
+        raise too_deep() from None
+
+
+def _jsonable(value: Any) -> Any:
     if isinstance(value, pydantic.BaseModel):
         return _model(value)
     if isinstance(value, dict):
         mapping = cast("dict[Any, Any]", value)
-        items = {key: jsonable(item) for key, item in mapping.items()}
+        items = {key: _jsonable(item) for key, item in mapping.items()}
         return mapping if all(items[key] is item for key, item in mapping.items()) else items
     if isinstance(value, (list, tuple)):
         sequence = cast("list[Any] | tuple[Any, ...]", value)
-        converted = [jsonable(item) for item in sequence]
+        converted = [_jsonable(item) for item in sequence]
         return sequence if all(new is old for new, old in zip(converted, sequence, strict=True)) else converted
     return value

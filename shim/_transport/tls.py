@@ -10,11 +10,14 @@ or a session) is used as given and never cached or closed by shim: its owner clo
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 
 import openai
 
 from shim._call import Verify
+from shim._router import normalize_base_url
 from shim._settings import SETTINGS
+from shim.exceptions import ConfigError
 
 _FALSE = frozenset({"false", "0", "no", "off"})
 _TRUE = frozenset({"true", "1", "yes", "on"})
@@ -47,3 +50,16 @@ def check_client(client: object) -> openai.OpenAI | openai.AsyncOpenAI | None:
     if client is None or isinstance(client, (openai.OpenAI, openai.AsyncOpenAI)):
         return client
     raise TypeError(f"client must be an openai.OpenAI or openai.AsyncOpenAI, not {type(client).__name__}")
+
+
+def check_client_gateway(client: openai.OpenAI | openai.AsyncOpenAI, bases: Iterable[object]) -> None:
+    """`client=` sends every attempt of a call to its own base URL, so a call or fallback naming another gateway
+    (`api_base`, with that gateway's key) would send that key to the client's gateway: refused before any I/O."""
+    own = normalize_base_url(str(client.base_url))
+    for base in bases:
+        if isinstance(base, str) and normalize_base_url(base) != own:
+            raise ConfigError(
+                f"client= sends every request to its own base URL ({own}), so a key meant for another gateway "
+                f"({normalize_base_url(base)}) would go there: drop client= to reach that gateway, or drop its "
+                "api_base (a fallback without one is tried on the client's gateway)"
+            )
