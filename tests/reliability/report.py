@@ -197,6 +197,19 @@ ROUND_THREE: list[tuple[str, str, str, Any]] = [
     ("", "uploads", _PEAK.format("atranscription(path)"), 37.4),
     ("", "uploads", _PEAK.format("image_edit(path, mask=open file)"), 32.1),
     (
+        "11. total_timeout=1 with three fallbacks (each used to start a fresh budget)",
+        "fallbacks",
+        "total_timeout=1 s spent: fallbacks started after it",
+        1,
+    ),
+    ("12. every fallback fails (the error was c's alone)", "fallbacks", "a, b (bad key) and c fail: attempts the error names", 0),
+    (
+        "13. a fallback's key in frame locals",
+        "fallbacks",
+        "a failed call with fallbacks: frame locals showing a key",
+        5,
+    ),
+    (
         "15. messages nested 100,000 deep",
         "bad input",
         "messages nested 100,000 deep: raises",

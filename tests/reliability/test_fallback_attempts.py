@@ -57,7 +57,7 @@ async def test_total_timeout_covers_every_fallback(
     # The budget was spent before c: it is never started (each fallback used to start a fresh budget).
     assert (len(a.requests), len(b.requests), len(c.requests)) == (1, 1, 0)
     assert "total_timeout was spent" in str(raised.value)
-    figures.set("fallbacks", "fallbacks started after total_timeout=1 s was spent (was 1 of 1)", len(c.requests))
+    figures.set("fallbacks", "total_timeout=1 s spent: fallbacks started after it", len(c.requests))
 
 
 def test_when_every_attempt_fails_the_error_names_each_one(
@@ -91,7 +91,7 @@ def test_when_every_attempt_fails_the_error_names_each_one(
     ]
     for key in (KEY_A, KEY_B, KEY_C, "sk-wrong"):
         assert key not in message and key not in caplog.text
-    figures.set("fallbacks", "attempts named when a, b (bad key) and c fail (was 1: c's)", message.count(" at http://"))
+    figures.set("fallbacks", "a, b (bad key) and c fail: attempts the error names", message.count(" at http://"))
 
 
 def test_no_fallback_key_in_a_failed_calls_frames(
@@ -115,4 +115,4 @@ def test_no_fallback_key_in_a_failed_calls_frames(
             shown += [repr(value) for value in frame.f_locals.values()]
     leaked = [text for text in shown if KEY_B in text or KEY_C in text or KEY_A in text]
     assert shown and not leaked
-    figures.set("fallbacks", "frame locals showing a fallback's key (was 5)", len(leaked))
+    figures.set("fallbacks", "a failed call with fallbacks: frame locals showing a key", len(leaked))
