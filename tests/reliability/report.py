@@ -202,7 +202,12 @@ ROUND_THREE: list[tuple[str, str, str, Any]] = [
         "total_timeout=1 s spent: fallbacks started after it",
         1,
     ),
-    ("12. every fallback fails (the error was c's alone)", "fallbacks", "a, b (bad key) and c fail: attempts the error names", 0),
+    (
+        "12. every fallback fails (the error was c's alone)",
+        "fallbacks",
+        "a, b (bad key) and c fail: attempts the error names",
+        0,
+    ),
     (
         "13. a fallback's key in frame locals",
         "fallbacks",
