@@ -15,22 +15,22 @@ DEFAULT_MAX_RESPONSE_BYTES = 128 * 1024 * 1024
 
 
 class PackageSettings(Protocol):
-    """The package settings as the library reads them: their names and types (the face, `shim/__init__.py`,
-    documents each and holds its value)."""
+    """The package settings as the library reads them: their names and types, sorted (the face,
+    `shim/__init__.py`, documents each and holds its value)."""
 
+    aclient_session: Any
     api_base: str | None
     api_key: str | None
-    use_litellm_proxy: bool
-    total_timeout: float | None
-    max_response_bytes: int | None
-    input_callback: list[Any]
-    success_callback: list[Any]
-    failure_callback: list[Any]
     callbacks: list[Any]
-    ssl_verify: bool | str
     client_session: Any
-    aclient_session: Any
+    failure_callback: list[Any]
+    input_callback: list[Any]
+    max_response_bytes: int | None
     set_verbose: bool
+    ssl_verify: bool | str
+    success_callback: list[Any]
+    total_timeout: float | None
+    use_litellm_proxy: bool
 
 
 SETTINGS = cast("PackageSettings", sys.modules["shim"])

@@ -34,23 +34,8 @@ from shim._endpoints import responses as _responses
 from shim.exceptions import ConfigError
 
 if TYPE_CHECKING:
+    from shim import types
     from shim._streaming import AsyncCustomStreamWrapper, CustomStreamWrapper
-    from shim.types import (
-        Batch,
-        BatchList,
-        BinaryResponse,
-        EmbeddingResponse,
-        FileDeleted,
-        FileList,
-        FileObject,
-        ImageResponse,
-        ModelResponse,
-        ModelResponseStream,
-        ModerationResponse,
-        RerankResponse,
-        ResponsesAPIResponse,
-        TextCompletionResponse,
-    )
     from shim.types._audio import TranscriptionResponse
 
 COMPLETION = Endpoint("completion", _chat.completion, _chat.acompletion, "messages")
@@ -489,14 +474,14 @@ class Router:
     @overload
     def completion(
         self, model: str, messages: Sequence[Any], *, stream: Literal[False] | None = None, **kwargs: Any
-    ) -> ModelResponse: ...
+    ) -> types.ModelResponse: ...
     @overload
     def completion(
         self, model: str, messages: Sequence[Any], *, stream: Literal[True], **kwargs: Any
-    ) -> CustomStreamWrapper[ModelResponseStream]: ...
+    ) -> CustomStreamWrapper[types.ModelResponseStream]: ...
     def completion(
         self, model: str, messages: Sequence[Any], *, stream: bool | None = None, **kwargs: Any
-    ) -> ModelResponse | CustomStreamWrapper[ModelResponseStream]:
+    ) -> types.ModelResponse | CustomStreamWrapper[types.ModelResponseStream]:
         """Chat completion on a deployment of the group `model` (a group, an alias or a deployment id).
 
         Example:
@@ -508,14 +493,14 @@ class Router:
     @overload
     async def acompletion(
         self, model: str, messages: Sequence[Any], *, stream: Literal[False] | None = None, **kwargs: Any
-    ) -> ModelResponse: ...
+    ) -> types.ModelResponse: ...
     @overload
     async def acompletion(
         self, model: str, messages: Sequence[Any], *, stream: Literal[True], **kwargs: Any
-    ) -> AsyncCustomStreamWrapper[ModelResponseStream]: ...
+    ) -> AsyncCustomStreamWrapper[types.ModelResponseStream]: ...
     async def acompletion(
         self, model: str, messages: Sequence[Any], *, stream: bool | None = None, **kwargs: Any
-    ) -> ModelResponse | AsyncCustomStreamWrapper[ModelResponseStream]:
+    ) -> types.ModelResponse | AsyncCustomStreamWrapper[types.ModelResponseStream]:
         """Async `completion`.
 
         Example:
@@ -523,7 +508,7 @@ class Router:
         """
         return await self._arun(COMPLETION, model, {"messages": messages, "stream": stream, **kwargs})
 
-    def text_completion(self, model: str, prompt: Any, **kwargs: Any) -> TextCompletionResponse:
+    def text_completion(self, model: str, prompt: Any, **kwargs: Any) -> types.TextCompletionResponse:
         """Text completion on a deployment of the group.
 
         Example:
@@ -531,7 +516,7 @@ class Router:
         """
         return self._run(TEXT_COMPLETION, model, {"prompt": prompt, **kwargs})
 
-    async def atext_completion(self, model: str, prompt: Any, **kwargs: Any) -> TextCompletionResponse:
+    async def atext_completion(self, model: str, prompt: Any, **kwargs: Any) -> types.TextCompletionResponse:
         """Async `text_completion`.
 
         Example:
@@ -539,7 +524,7 @@ class Router:
         """
         return await self._arun(TEXT_COMPLETION, model, {"prompt": prompt, **kwargs})
 
-    def embedding(self, model: str, input: Any, **kwargs: Any) -> EmbeddingResponse:
+    def embedding(self, model: str, input: Any, **kwargs: Any) -> types.EmbeddingResponse:
         """Embeddings on a deployment of the group.
 
         Example:
@@ -547,7 +532,7 @@ class Router:
         """
         return self._run(EMBEDDING, model, {"input": input, **kwargs})
 
-    async def aembedding(self, model: str, input: Any, **kwargs: Any) -> EmbeddingResponse:
+    async def aembedding(self, model: str, input: Any, **kwargs: Any) -> types.EmbeddingResponse:
         """Async `embedding`.
 
         Example:
@@ -555,7 +540,7 @@ class Router:
         """
         return await self._arun(EMBEDDING, model, {"input": input, **kwargs})
 
-    def image_generation(self, prompt: str, model: str, **kwargs: Any) -> ImageResponse:
+    def image_generation(self, prompt: str, model: str, **kwargs: Any) -> types.ImageResponse:
         """Images on a deployment of the group.
 
         Example:
@@ -563,7 +548,7 @@ class Router:
         """
         return self._run(IMAGE_GENERATION, model, {"prompt": prompt, **kwargs})
 
-    async def aimage_generation(self, prompt: str, model: str, **kwargs: Any) -> ImageResponse:
+    async def aimage_generation(self, prompt: str, model: str, **kwargs: Any) -> types.ImageResponse:
         """Async `image_generation`.
 
         Example:
@@ -571,7 +556,7 @@ class Router:
         """
         return await self._arun(IMAGE_GENERATION, model, {"prompt": prompt, **kwargs})
 
-    def image_edit(self, model: str, image: Any, prompt: str, **kwargs: Any) -> ImageResponse:
+    def image_edit(self, model: str, image: Any, prompt: str, **kwargs: Any) -> types.ImageResponse:
         """Image edits on a deployment of the group.
 
         Example:
@@ -579,7 +564,7 @@ class Router:
         """
         return self._run(IMAGE_EDIT, model, {"image": image, "prompt": prompt, **kwargs})
 
-    async def aimage_edit(self, model: str, image: Any, prompt: str, **kwargs: Any) -> ImageResponse:
+    async def aimage_edit(self, model: str, image: Any, prompt: str, **kwargs: Any) -> types.ImageResponse:
         """Async `image_edit`.
 
         Example:
@@ -603,7 +588,7 @@ class Router:
         """
         return await self._arun(TRANSCRIPTION, model, {"file": file, **kwargs})
 
-    def speech(self, model: str, input: str, voice: str | None = None, **kwargs: Any) -> BinaryResponse:
+    def speech(self, model: str, input: str, voice: str | None = None, **kwargs: Any) -> types.BinaryResponse:
         """Text to speech on a deployment of the group (LiteLLM's Router has only `aspeech`).
 
         Example:
@@ -611,7 +596,7 @@ class Router:
         """
         return self._run(SPEECH, model, {"input": input, "voice": voice, **kwargs})
 
-    async def aspeech(self, model: str, input: str, voice: str | None = None, **kwargs: Any) -> BinaryResponse:
+    async def aspeech(self, model: str, input: str, voice: str | None = None, **kwargs: Any) -> types.BinaryResponse:
         """Async `speech`.
 
         Example:
@@ -619,7 +604,7 @@ class Router:
         """
         return await self._arun(SPEECH, model, {"input": input, "voice": voice, **kwargs})
 
-    def rerank(self, model: str, query: str, documents: list[Any], **kwargs: Any) -> RerankResponse:
+    def rerank(self, model: str, query: str, documents: list[Any], **kwargs: Any) -> types.RerankResponse:
         """Rerank on a deployment of the group (LiteLLM's Router has only `arerank`).
 
         Example:
@@ -627,7 +612,7 @@ class Router:
         """
         return self._run(RERANK, model, {"query": query, "documents": documents, **kwargs})
 
-    async def arerank(self, model: str, query: str, documents: list[Any], **kwargs: Any) -> RerankResponse:
+    async def arerank(self, model: str, query: str, documents: list[Any], **kwargs: Any) -> types.RerankResponse:
         """Async `rerank`.
 
         Example:
@@ -635,7 +620,7 @@ class Router:
         """
         return await self._arun(RERANK, model, {"query": query, "documents": documents, **kwargs})
 
-    def responses(self, model: str, input: Any, **kwargs: Any) -> ResponsesAPIResponse | CustomStreamWrapper[Any]:
+    def responses(self, model: str, input: Any, **kwargs: Any) -> types.ResponsesAPIResponse | CustomStreamWrapper[Any]:
         """The Responses API on a deployment of the group (`stream=True` for events).
 
         Example:
@@ -645,7 +630,7 @@ class Router:
 
     async def aresponses(
         self, model: str, input: Any, **kwargs: Any
-    ) -> ResponsesAPIResponse | AsyncCustomStreamWrapper[Any]:
+    ) -> types.ResponsesAPIResponse | AsyncCustomStreamWrapper[Any]:
         """Async `responses`.
 
         Example:
@@ -653,7 +638,7 @@ class Router:
         """
         return await self._arun(RESPONSES, model, {"input": input, **kwargs})
 
-    def moderation(self, model: str, input: Any, **kwargs: Any) -> ModerationResponse:
+    def moderation(self, model: str, input: Any, **kwargs: Any) -> types.ModerationResponse:
         """Moderation on a deployment of the group (LiteLLM's Router has only `amoderation`).
 
         Example:
@@ -661,7 +646,7 @@ class Router:
         """
         return self._run(MODERATION, model, {"input": input, **kwargs})
 
-    async def amoderation(self, model: str, input: Any, **kwargs: Any) -> ModerationResponse:
+    async def amoderation(self, model: str, input: Any, **kwargs: Any) -> types.ModerationResponse:
         """Async `moderation`.
 
         Example:
@@ -671,7 +656,7 @@ class Router:
 
     # Files and batches: LiteLLM's Router has the async ones; each goes to a deployment of the group `model`.
 
-    async def acreate_file(self, model: str, file: Any, purpose: str = "batch", **kwargs: Any) -> FileObject:
+    async def acreate_file(self, model: str, file: Any, purpose: str = "batch", **kwargs: Any) -> types.FileObject:
         """Upload a file to a gateway of the group (later calls about it must name the same group).
 
         Example:
@@ -679,7 +664,7 @@ class Router:
         """
         return await self._aresource(CREATE_FILE, model, {"file": file, "purpose": purpose, **kwargs})
 
-    async def afile_list(self, model: str, **kwargs: Any) -> FileList:
+    async def afile_list(self, model: str, **kwargs: Any) -> types.FileList:
         """The files on a gateway of the group.
 
         Example:
@@ -687,7 +672,7 @@ class Router:
         """
         return await self._aresource(FILE_LIST, model, kwargs)
 
-    async def afile_content(self, model: str, file_id: str, **kwargs: Any) -> BinaryResponse:
+    async def afile_content(self, model: str, file_id: str, **kwargs: Any) -> types.BinaryResponse:
         """A file's content, from a gateway of the group.
 
         Example:
@@ -695,7 +680,7 @@ class Router:
         """
         return await self._aresource(FILE_CONTENT, model, {"file_id": file_id, **kwargs})
 
-    async def afile_delete(self, model: str, file_id: str, **kwargs: Any) -> FileDeleted:
+    async def afile_delete(self, model: str, file_id: str, **kwargs: Any) -> types.FileDeleted:
         """Delete a file on a gateway of the group.
 
         Example:
@@ -703,7 +688,7 @@ class Router:
         """
         return await self._aresource(FILE_DELETE, model, {"file_id": file_id, **kwargs})
 
-    async def acreate_batch(self, model: str, input_file_id: str, **kwargs: Any) -> Batch:
+    async def acreate_batch(self, model: str, input_file_id: str, **kwargs: Any) -> types.Batch:
         """Start a batch on a gateway of the group.
 
         Example:
@@ -712,7 +697,7 @@ class Router:
         """
         return await self._aresource(CREATE_BATCH, model, {"input_file_id": input_file_id, **kwargs})
 
-    async def aretrieve_batch(self, model: str, batch_id: str, **kwargs: Any) -> Batch:
+    async def aretrieve_batch(self, model: str, batch_id: str, **kwargs: Any) -> types.Batch:
         """A batch's state, from a gateway of the group.
 
         Example:
@@ -720,7 +705,7 @@ class Router:
         """
         return await self._aresource(RETRIEVE_BATCH, model, {"batch_id": batch_id, **kwargs})
 
-    async def acancel_batch(self, model: str, batch_id: str, **kwargs: Any) -> Batch:
+    async def acancel_batch(self, model: str, batch_id: str, **kwargs: Any) -> types.Batch:
         """Cancel a batch on a gateway of the group.
 
         Example:
@@ -728,7 +713,7 @@ class Router:
         """
         return await self._aresource(CANCEL_BATCH, model, {"batch_id": batch_id, **kwargs})
 
-    async def alist_batches(self, model: str, **kwargs: Any) -> BatchList:
+    async def alist_batches(self, model: str, **kwargs: Any) -> types.BatchList:
         """The batches on a gateway of the group.
 
         Example:

@@ -83,6 +83,18 @@ def _admin_key(cls: type, key: str) -> dict[str, Any]:
     return {"admin_api_key": key} if _takes_admin_key(cls) else {}
 
 
+def _options(cls: type, key: str, base: str, pool: object, default_headers: Mapping[str, str] | None) -> dict[str, Any]:
+    """What a gateway client is made with: its tenant's key (also as the admin key where openai has one), the
+    gateway's URL, its pool, and headers without OpenAI's environment."""
+    return {
+        "api_key": key,
+        **_admin_key(cls, key),
+        "base_url": base,
+        "default_headers": _headers(key, default_headers),
+        "http_client": pool,
+    }
+
+
 def _headers(api_key: str, default_headers: Mapping[str, str] | None) -> dict[str, str]:
     # OpenAI's environment (org, project, OPENAI_CUSTOM_HEADERS) stays away; the gateway key is this client's.
     return {**isolation_headers(), **(default_headers or {}), **auth_headers(api_key)}
@@ -163,15 +175,11 @@ class OpenAI(openai.OpenAI):
         shared = openai_client_for(base) if http_client is None else None  # held until `_sharing` holds it
         pool = http_client_of(shared) if shared is not None else http_client
         super().__init__(
-            api_key=key,
-            **_admin_key(openai.OpenAI, key),
-            base_url=base,
+            **_options(openai.OpenAI, key, base, pool, default_headers),
             websocket_base_url=websocket_base_url,
             timeout=timeout,
             max_retries=max_retries,
-            default_headers=_headers(key, default_headers),
             default_query=default_query,
-            http_client=pool,
         )
         del openai_only  # organization, project, webhook_secret, workload_identity, ... from `copy()`
         self._shim_shared = _sharing(pool)
@@ -223,15 +231,11 @@ class AsyncOpenAI(openai.AsyncOpenAI):
         shared = None if http_client is not None else async_openai_client_for(base)
         pool = http_client or (None if shared is None else http_client_of(shared))
         super().__init__(
-            api_key=key,
-            **_admin_key(openai.AsyncOpenAI, key),
-            base_url=base,
+            **_options(openai.AsyncOpenAI, key, base, pool, default_headers),
             websocket_base_url=websocket_base_url,
             timeout=timeout,
             max_retries=max_retries,
-            default_headers=_headers(key, default_headers),
             default_query=default_query,
-            http_client=pool,
         )
         del openai_only
         self._shim_shared = _sharing(pool)

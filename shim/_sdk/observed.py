@@ -145,9 +145,37 @@ class _Watch:
             self.ended = True
             self.observation.end(error)
 
+    def reading_from(self, stream: openai.Stream[Any] | openai.AsyncStream[Any]) -> _Reading:
+        """Around the SDK's own next chunk: see `_Reading`."""
+        return _Reading(self, stream)
+
     def closed(self) -> None:
         if not self.reading:  # closed by the caller (close(), `with`, a stream helper) before the end
             self.end(GeneratorExit())
+
+
+class _Reading:
+    """The SDK reading one chunk: its stream's end (`Stop[Async]Iteration`) or error ends the watch, the error
+    first scrubbed of the stream's key (a gateway's error event may echo it). A class, not a `@contextmanager`: it
+    wraps every chunk."""
+
+    __slots__ = ("stream", "watch")
+
+    def __init__(self, watch: _Watch, stream: openai.Stream[Any] | openai.AsyncStream[Any]) -> None:
+        self.watch = watch
+        self.stream = stream
+
+    def __enter__(self) -> None:
+        self.watch.reading = True
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, _tb: object) -> None:
+        watch = self.watch
+        watch.reading = False
+        if isinstance(error, (StopIteration, StopAsyncIteration)):
+            watch.end(None)
+        elif error is not None:
+            _scrubbed(self.stream, error)
+            watch.end(error)
 
 
 class _ClosingStream(_http.SyncByteStream):
@@ -195,20 +223,9 @@ class ObservedStream(openai.Stream[T], Generic[T]):
             self.response.stream = _ClosingStream(self.response.stream, watch)
 
     def __next__(self) -> T:
-        watch = self._shim_watch
-        watch.reading = True
-        try:
+        with self._shim_watch.reading_from(self):
             chunk = super().__next__()
-        except StopIteration:
-            watch.end(None)
-            raise
-        except BaseException as error:
-            _scrubbed(self, error)
-            watch.end(error)
-            raise
-        finally:
-            watch.reading = False
-        watch.chunk(chunk)
+        self._shim_watch.chunk(chunk)
         return chunk
 
     def __iter__(self) -> Iterator[T]:
@@ -229,20 +246,9 @@ class AsyncObservedStream(openai.AsyncStream[T], Generic[T]):
             self.response.stream = _AsyncClosingStream(self.response.stream, watch)
 
     async def __anext__(self) -> T:
-        watch = self._shim_watch
-        watch.reading = True
-        try:
+        with self._shim_watch.reading_from(self):
             chunk = await super().__anext__()
-        except StopAsyncIteration:
-            watch.end(None)
-            raise
-        except BaseException as error:
-            _scrubbed(self, error)
-            watch.end(error)
-            raise
-        finally:
-            watch.reading = False
-        watch.chunk(chunk)
+        self._shim_watch.chunk(chunk)
         return chunk
 
     async def __aiter__(self) -> AsyncIterator[T]:  # pyright: ignore[reportIncompatibleMethodOverride]

@@ -1,5 +1,6 @@
 """`litellm.exceptions` under `shim.as_litellm()`: shim's exceptions (the ones shim raises), and LiteLLM's others."""
 
+from shim import exceptions as _exceptions
 from shim._facade._extras import (
     BudgetExceededError,
     InvalidRequestError,
@@ -7,53 +8,13 @@ from shim._facade._extras import (
     RouterRateLimitError,
     UnsupportedParamsError,
 )
-from shim.exceptions import (
-    APIConnectionError,
-    APIError,
-    APIResponseValidationError,
-    AuthenticationError,
-    BadGatewayError,
-    BadRequestError,
-    ConfigError,
-    ConflictError,
-    ContentPolicyViolationError,
-    ContextWindowExceededError,
-    InternalServerError,
-    NotFoundError,
-    PermissionDeniedError,
-    RateLimitError,
-    RedirectError,
-    ResponseTooLargeError,
-    RouteError,
-    ServiceUnavailableError,
-    Timeout,
-    UnprocessableEntityError,
-)
+from shim.exceptions import *  # noqa: F403  (every exception shim raises, the very classes)
 
 __all__ = [
-    "APIConnectionError",
-    "APIError",
-    "APIResponseValidationError",
-    "AuthenticationError",
-    "BadGatewayError",
-    "BadRequestError",
     "BudgetExceededError",
-    "ConfigError",
-    "ConflictError",
-    "ContentPolicyViolationError",
-    "ContextWindowExceededError",
-    "InternalServerError",
     "InvalidRequestError",
     "ModelNotMappedError",
-    "NotFoundError",
-    "PermissionDeniedError",
-    "RateLimitError",
-    "RedirectError",
-    "ResponseTooLargeError",
-    "RouteError",
     "RouterRateLimitError",
-    "ServiceUnavailableError",
-    "Timeout",
-    "UnprocessableEntityError",
     "UnsupportedParamsError",
 ]
+__all__ += _exceptions.__all__
