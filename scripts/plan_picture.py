@@ -42,7 +42,11 @@ def graph() -> tuple[dict[str, set[str]], dict[str, int]]:
             if isinstance(node, ast.Import):
                 targets = [alias.name for alias in node.names]
             elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-                targets = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+                # `from shim import _http` imports the module `shim._http`; `from shim._x import name` imports `shim._x`
+                targets = [
+                    f"{node.module}.{alias.name}" if f"{node.module}.{alias.name}" in rooms else node.module
+                    for alias in node.names
+                ]
             for target in targets:
                 there = rooms.get(target)
                 if there is not None and there != here:
