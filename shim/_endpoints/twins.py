@@ -29,6 +29,7 @@ def asynchronous(
     the call to send; the stub's body is not run.
     """
     signature = inspect.signature(sync)
+    inspect.signature(prepare).bind(**dict.fromkeys(signature.parameters))  # names that drift apart fail at import
 
     def twin_of(stub: Callable[..., object]) -> Callable[P, Coroutine[Any, Any, R]]:
         async def twin(*args: P.args, **kwargs: P.kwargs) -> R:
