@@ -30,7 +30,7 @@ class Wait:
 
 def drive(flow: Flow[R], send: Callable[[Any], Any]) -> R:
     """Run `flow`, sending each `Call` it yields with `send`; return what it returns."""
-    run = _Run(flow)
+    run = Run(flow)
     while run.going:
         step = run.step
         try:
@@ -44,7 +44,7 @@ def drive(flow: Flow[R], send: Callable[[Any], Any]) -> R:
 
 async def adrive(flow: Flow[R], send: Callable[[Any], Awaitable[Any]]) -> R:
     """`drive` on the running event loop: each step is awaited."""
-    run = _Run(flow)
+    run = Run(flow)
     while run.going:
         try:
             outcome = await _perform(run.step, send)
@@ -61,7 +61,7 @@ def _perform(step: Any, send: Callable[[Any], Awaitable[Any]]) -> Awaitable[Any]
     return cast("Awaitable[Any]", step()) if callable(step) else send(step)
 
 
-class _Run(Generic[R]):
+class Run(Generic[R]):
     """A flow being run: its next step, or once it has returned, its value."""
 
     __slots__ = ("flow", "going", "step", "value")

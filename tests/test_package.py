@@ -25,6 +25,17 @@ def test_every_public_function_has_a_docstring_with_an_example() -> None:
                 assert "Example" in value.__doc__, name
 
 
+def test_every_async_twin_takes_its_sync_twins_parameters() -> None:
+    """`help()` and `inspect.signature` show an async twin's real parameters, also where the twin is made from
+    its sync function (`atoken_counter`, `alist_input_items`)."""
+    twins = [name for name in shim.__all__ if name.startswith("a") and inspect.isfunction(getattr(shim, name[1:], 0))]
+    assert {"atoken_counter", "alist_input_items", "acompletion"} <= set(twins)
+    for name in twins:
+        asynchronous, sync = getattr(shim, name), getattr(shim, name[1:])
+        assert inspect.iscoroutinefunction(asynchronous), name
+        assert inspect.signature(asynchronous).parameters == inspect.signature(sync).parameters, name
+
+
 def test_import_opens_no_socket_reads_no_env_and_builds_no_client() -> None:
     code = """
 import os, socket

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from shim._balancer.state import State
+from shim._flow import Run
 from shim._observe.observation import ROUTED
 
 T = TypeVar("T")
@@ -122,37 +123,40 @@ class Send(Effect):
 
 def drive(flow: Flow[T]) -> T:
     """Run a flow, doing each effect in this thread."""
-    outcome: _Outcome = (None, None)
-    while True:
-        effect, done = _advance(flow, outcome)
-        if effect is None:
-            return done
-        try:
-            outcome = (effect.run(), None)
-        except Exception as failed:  # a deployment's error goes back into the flow, which decides
-            outcome = (None, failed)
+    run = Run(flow)
+    while run.going:
+        _resume(run, _outcome(run.step))
+    return run.value
 
 
 async def adrive(flow: Flow[T]) -> T:
     """Run a flow on the running event loop."""
-    outcome: _Outcome = (None, None)
-    while True:
-        effect, done = _advance(flow, outcome)
-        if effect is None:
-            return done
-        try:
-            outcome = (await effect.arun(), None)
-        except Exception as failed:
-            outcome = (None, failed)
+    run = Run(flow)
+    while run.going:
+        _resume(run, await _aoutcome(run.step))
+    return run.value
 
 
 _Outcome = tuple[Any, "Exception | None"]  # the last effect's value, or its error
 
 
-def _advance(flow: Flow[T], outcome: _Outcome) -> tuple[Effect | None, Any]:
-    """The flow's next effect (given the last one's outcome), or None and the flow's result."""
-    value, error = outcome
+def _outcome(effect: Effect) -> _Outcome:
     try:
-        return (flow.send(value) if error is None else flow.throw(error)), None
-    except StopIteration as stop:
-        return None, stop.value
+        return effect.run(), None
+    except Exception as failed:  # a deployment's error goes back into the flow, which decides
+        return None, failed
+
+
+async def _aoutcome(effect: Effect) -> _Outcome:
+    try:
+        return await effect.arun(), None
+    except Exception as failed:
+        return None, failed
+
+
+def _resume(run: Run[T], outcome: _Outcome) -> None:
+    value, error = outcome
+    if error is None:
+        run.send(value)
+    else:
+        run.throw(error)

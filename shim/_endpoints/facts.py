@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 from shim._call import Call
 from shim._endpoints.specs import MODEL_INFO, MODELS, TOKEN_COUNTER, token_count_fields
+from shim._endpoints.twins import asynchronous
 from shim._errors import json_object
 from shim._request import aresult, prepare, result
 
@@ -174,6 +175,27 @@ def completion_cost(completion_response: object = None, model: str | None = None
     return cost
 
 
+_UNUSED_COUNT_OPTIONS = ("use_default_image_token_count", "default_token_count")
+
+
+def _count_call(
+    model: str,
+    custom_tokenizer: object,
+    text: object,
+    messages: object,
+    tools: object,
+    kwargs: dict[str, Any],
+    **unsent: object,  # `count_response_tokens` and `tool_choice`: accepted, as LiteLLM does, and not sent
+) -> Call[int, None]:
+    del unsent
+    if custom_tokenizer is not None:
+        raise TypeError("custom_tokenizer is not supported: the gateway counts with the model's own tokenizer")
+    for name in _UNUSED_COUNT_OPTIONS:
+        kwargs.pop(name, None)
+    fields = {**token_count_fields(messages, text), "tools": tools}
+    return at_root(prepare(TOKEN_COUNTER, model, fields, kwargs))
+
+
 def token_counter(
     model: str = "",
     custom_tokenizer: object = None,
@@ -197,36 +219,14 @@ def token_counter(
     return result(_count_call(model, custom_tokenizer, text, messages, tools, kwargs))
 
 
-async def atoken_counter(
-    model: str = "",
-    custom_tokenizer: object = None,
-    text: str | list[str] | None = None,
-    messages: Any = None,
-    count_response_tokens: bool | None = False,
-    tools: list[Any] | None = None,
-    tool_choice: Any = None,
-    **kwargs: Any,
-) -> int:
-    """Async `token_counter`.
+@asynchronous(token_counter, _count_call)
+async def atoken_counter(*args: Any, **kwargs: Any) -> int:
+    """Async `token_counter`, with its parameters.
 
     Example:
         >>> await shim.atoken_counter("litellm_proxy/gpt-4o", text="Hello there")
     """
-    return await aresult(_count_call(model, custom_tokenizer, text, messages, tools, kwargs))
-
-
-_UNUSED_COUNT_OPTIONS = ("use_default_image_token_count", "default_token_count")
-
-
-def _count_call(
-    model: str, tokenizer: object, text: object, messages: object, tools: object, kwargs: dict[str, Any]
-) -> Call[int, None]:
-    if tokenizer is not None:
-        raise TypeError("custom_tokenizer is not supported: the gateway counts with the model's own tokenizer")
-    for name in _UNUSED_COUNT_OPTIONS:
-        kwargs.pop(name, None)
-    fields = {**token_count_fields(messages, text), "tools": tools}
-    return at_root(prepare(TOKEN_COUNTER, model, fields, kwargs))
+    ...  # noqa: PIE790 - the docs' stub: `asynchronous` sends with `token_counter`'s parameters
 
 
 def models(**kwargs: Any) -> list[str]:

@@ -15,6 +15,7 @@ from shim._endpoints.specs import (
     identifier,
     non_empty_input,
 )
+from shim._endpoints.twins import asynchronous
 from shim._request import aresult, arun, prepare, result, run
 
 if TYPE_CHECKING:
@@ -151,18 +152,11 @@ def list_input_items(
     return result(_input_items(response_id, after, before, include, limit, order, kwargs))
 
 
-async def alist_input_items(
-    response_id: str,
-    after: str | None = None,
-    before: str | None = None,
-    include: list[str] | None = None,
-    limit: int = 20,
-    order: Order = "desc",
-    **kwargs: Any,
-) -> ResponseInputItemList:
-    """Async `list_input_items`.
+@asynchronous(list_input_items, _input_items)
+async def alist_input_items(*args: Any, **kwargs: Any) -> ResponseInputItemList:
+    """Async `list_input_items`, with its parameters.
 
     Example:
         >>> page = await shim.alist_input_items("resp_abc123", limit=5)
     """
-    return await aresult(_input_items(response_id, after, before, include, limit, order, kwargs))
+    ...  # noqa: PIE790 - the docs' stub: `asynchronous` sends with `list_input_items`' parameters

@@ -17,7 +17,7 @@ import functools
 import inspect
 import os
 from collections.abc import Mapping
-from typing import Any, cast
+from typing import Any, Generic, TypeVar, cast
 
 import openai
 
@@ -33,6 +33,8 @@ from shim._transport.paths import check as check_path
 __all__ = ["AsyncOpenAI", "OpenAI", "gateway_route", "strip_prefix"]
 
 # `models.retrieve("litellm_proxy/x")` puts the model in the path: percent-encoded by openai 3.x, as is by 1.x.
+_PoolT = TypeVar("_PoolT", _http.Client, _http.AsyncClient)
+
 _MODEL_PATHS = ("/models/" + PREFIX.replace("/", "%2F"), "/models/" + PREFIX)
 
 
@@ -73,22 +75,22 @@ def _wire_options(options: Any) -> Any:
 
 
 @functools.cache
-def _takes_admin_key(cls: type) -> bool:
-    return "admin_api_key" in inspect.signature(cls).parameters
+def _takes_admin_key() -> bool:
+    return "admin_api_key" in inspect.signature(openai.OpenAI).parameters  # and openai.AsyncOpenAI: one release
 
 
-def _admin_key(cls: type, key: str) -> dict[str, Any]:
+def _admin_key(key: str) -> dict[str, Any]:
     """`admin_api_key=key` for the openai releases that have an admin key (2.x on): else they would read
     OPENAI_ADMIN_KEY and send it to the gateway. Earlier releases have none to keep away."""
-    return {"admin_api_key": key} if _takes_admin_key(cls) else {}
+    return {"admin_api_key": key} if _takes_admin_key() else {}
 
 
-def _options(cls: type, key: str, base: str, pool: object, default_headers: Mapping[str, str] | None) -> dict[str, Any]:
+def _options(key: str, base: str, pool: object, default_headers: Mapping[str, str] | None) -> dict[str, Any]:
     """What a gateway client is made with: its tenant's key (also as the admin key where openai has one), the
     gateway's URL, its pool, and headers without OpenAI's environment."""
     return {
         "api_key": key,
-        **_admin_key(cls, key),
+        **_admin_key(key),
         "base_url": base,
         "default_headers": _headers(key, default_headers),
         "http_client": pool,
@@ -135,7 +137,48 @@ def _sharing(pool: object) -> object | None:
     return (owner or True) if shared else None
 
 
-class OpenAI(openai.OpenAI):
+class _Gateway(Generic[_PoolT]):
+    """What `OpenAI` and `AsyncOpenAI` add to openai's clients, written once: the gateway's options, its URL and
+    key from shim's configuration chain, and the shim's shared pool unless `http_client` is given. Each client
+    names its openai constructor (`_shim_init`) and where its shared pool comes from (`_shim_shared_client`)."""
+
+    _shim_shared: object | None
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        base_url: str | _http.URL | None = None,
+        api_base: str | None = None,
+        timeout: float | openai.Timeout | openai.NotGiven | None = openai.NOT_GIVEN,
+        max_retries: int = openai.DEFAULT_MAX_RETRIES,
+        default_headers: Mapping[str, str] | None = None,
+        default_query: Mapping[str, object] | None = None,
+        http_client: _PoolT | None = None,
+        websocket_base_url: str | _http.URL | None = None,
+        **openai_only: object,
+    ) -> None:
+        base, key = gateway_route(api_key, base_url or api_base)
+        shared = self._shim_shared_client(base) if http_client is None else None  # held until `_sharing` holds it
+        pool = http_client_of(shared) if shared is not None else http_client
+        self._shim_init(
+            **_options(key, base, pool, default_headers),
+            websocket_base_url=websocket_base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_query=default_query,
+        )
+        del openai_only  # organization, project, webhook_secret, workload_identity, ... from `copy()`
+        self._shim_shared = _sharing(pool)
+
+    def _shim_init(self, **options: Any) -> None:
+        raise NotImplementedError
+
+    def _shim_shared_client(self, base_url: str) -> openai.OpenAI | openai.AsyncOpenAI | None:
+        raise NotImplementedError
+
+
+class OpenAI(_Gateway[_http.Client], openai.OpenAI):
     """An `openai.OpenAI` for the LiteLLM gateway: every resource of the SDK, with the gateway's URL and key.
 
     Args:
@@ -157,32 +200,11 @@ class OpenAI(openai.OpenAI):
         >>> client.chat.completions.parse(model="litellm_proxy/gpt-4o", messages=msgs, response_format=Answer)
     """
 
-    def __init__(
-        self,
-        *,
-        api_key: str | None = None,
-        base_url: str | _http.URL | None = None,
-        api_base: str | None = None,
-        timeout: float | openai.Timeout | openai.NotGiven | None = openai.NOT_GIVEN,
-        max_retries: int = openai.DEFAULT_MAX_RETRIES,
-        default_headers: Mapping[str, str] | None = None,
-        default_query: Mapping[str, object] | None = None,
-        http_client: _http.Client | None = None,
-        websocket_base_url: str | _http.URL | None = None,
-        **openai_only: object,
-    ) -> None:
-        base, key = gateway_route(api_key, base_url or api_base)
-        shared = openai_client_for(base) if http_client is None else None  # held until `_sharing` holds it
-        pool = http_client_of(shared) if shared is not None else http_client
-        super().__init__(
-            **_options(openai.OpenAI, key, base, pool, default_headers),
-            websocket_base_url=websocket_base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            default_query=default_query,
-        )
-        del openai_only  # organization, project, webhook_secret, workload_identity, ... from `copy()`
-        self._shim_shared = _sharing(pool)
+    def _shim_init(self, **options: Any) -> None:
+        openai.OpenAI.__init__(self, **options)
+
+    def _shim_shared_client(self, base_url: str) -> openai.OpenAI:
+        return openai_client_for(base_url)
 
     def __repr__(self) -> str:
         return f"shim.OpenAI(base_url={str(self.base_url)!r})"
@@ -202,7 +224,7 @@ class OpenAI(openai.OpenAI):
             super().close()
 
 
-class AsyncOpenAI(openai.AsyncOpenAI):
+class AsyncOpenAI(_Gateway[_http.AsyncClient], openai.AsyncOpenAI):
     """The async `shim.OpenAI`: an `openai.AsyncOpenAI` for the gateway.
 
     Made inside a running event loop, it shares the shim's pool for that loop and gateway; made outside one, it
@@ -213,32 +235,11 @@ class AsyncOpenAI(openai.AsyncOpenAI):
         >>> await client.responses.create(model="litellm_proxy/gpt-4o", input="hi")
     """
 
-    def __init__(
-        self,
-        *,
-        api_key: str | None = None,
-        base_url: str | _http.URL | None = None,
-        api_base: str | None = None,
-        timeout: float | openai.Timeout | openai.NotGiven | None = openai.NOT_GIVEN,
-        max_retries: int = openai.DEFAULT_MAX_RETRIES,
-        default_headers: Mapping[str, str] | None = None,
-        default_query: Mapping[str, object] | None = None,
-        http_client: _http.AsyncClient | None = None,
-        websocket_base_url: str | _http.URL | None = None,
-        **openai_only: object,
-    ) -> None:
-        base, key = gateway_route(api_key, base_url or api_base)
-        shared = None if http_client is not None else async_openai_client_for(base)
-        pool = http_client or (None if shared is None else http_client_of(shared))
-        super().__init__(
-            **_options(openai.AsyncOpenAI, key, base, pool, default_headers),
-            websocket_base_url=websocket_base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            default_query=default_query,
-        )
-        del openai_only
-        self._shim_shared = _sharing(pool)
+    def _shim_init(self, **options: Any) -> None:
+        openai.AsyncOpenAI.__init__(self, **options)
+
+    def _shim_shared_client(self, base_url: str) -> openai.AsyncOpenAI | None:
+        return async_openai_client_for(base_url)
 
     def __repr__(self) -> str:
         return f"shim.AsyncOpenAI(base_url={str(self.base_url)!r})"

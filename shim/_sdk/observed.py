@@ -136,6 +136,15 @@ class _Watch:
         self.reading = False  # inside our own next(): a close then is the SDK's, at the stream's end
         self.ended = False
 
+    @classmethod
+    def over(cls, response: _http.Response, closing: Callable[[Any, _Watch], Any]) -> _Watch:
+        """The watch of a stream over `response`; for an observed call, the response's body (wrapped by
+        `closing`, `_ClosingStream` or `_AsyncClosingStream`) also tells it when the response is closed."""
+        watch = cls()
+        if watch.observation is not None:
+            response.stream = closing(response.stream, watch)
+        return watch
+
     def chunk(self, chunk: object) -> None:
         if self.observation is not None:
             self.observation.chunk(chunk)
@@ -218,9 +227,7 @@ class ObservedStream(openai.Stream[T], Generic[T]):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self._shim_watch = watch = _Watch()
-        if watch.observation is not None:
-            self.response.stream = _ClosingStream(self.response.stream, watch)
+        self._shim_watch = _Watch.over(self.response, _ClosingStream)
 
     def __next__(self) -> T:
         with self._shim_watch.reading_from(self):
@@ -241,9 +248,7 @@ class AsyncObservedStream(openai.AsyncStream[T], Generic[T]):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self._shim_watch = watch = _Watch()
-        if watch.observation is not None:
-            self.response.stream = _AsyncClosingStream(self.response.stream, watch)
+        self._shim_watch = _Watch.over(self.response, _AsyncClosingStream)
 
     async def __anext__(self) -> T:
         with self._shim_watch.reading_from(self):

@@ -19,7 +19,7 @@ for a `ModelResponse`), and adds:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Literal, Optional
+from typing import TYPE_CHECKING, Any, Generic, Literal, Optional, TypeVar
 
 import openai
 from openai.types import Batch as _OpenAIBatch
@@ -59,6 +59,8 @@ except ImportError as error:  # openai < 1.99.2, installed despite shim's requir
     raise ImportError(
         f"shim needs openai>=1.99.3, not {openai.__version__}: pip install 'openai>=1.99.3,<4'"
     ) from error
+
+_ItemT = TypeVar("_ItemT")
 
 __all__ = [
     "AnthropicContentBlock",
@@ -340,14 +342,18 @@ class FileDeleted(_OpenAIFileDeleted, GatewayResult):
     """What `file_delete()` answers: an `openai.types.FileDeleted` (`id`, `deleted`)."""
 
 
-class FileList(GatewayResult):
-    """A page of files (`file_list()`): `data`, and for paging `has_more`, `first_id`, `last_id`."""
+class _Page(GatewayResult, Generic[_ItemT]):
+    """A page of a list: `data`, and for paging `has_more`, `first_id`, `last_id`."""
 
     object: str = "list"
-    data: list[FileObject]
+    data: list[_ItemT]
     has_more: bool | None = None
     first_id: str | None = None
     last_id: str | None = None
+
+
+class FileList(_Page[FileObject]):
+    """A page of files (`file_list()`): `data`, and for paging `has_more`, `first_id`, `last_id`."""
 
 
 class Batch(_OpenAIBatch, GatewayResult):
@@ -355,14 +361,8 @@ class Batch(_OpenAIBatch, GatewayResult):
     `LiteLLMBatch`)."""
 
 
-class BatchList(GatewayResult):
+class BatchList(_Page[Batch]):
     """A page of batches (`list_batches()`): `data`, and for paging `has_more`, `first_id`, `last_id`."""
-
-    object: str = "list"
-    data: list[Batch]
-    has_more: bool | None = None
-    first_id: str | None = None
-    last_id: str | None = None
 
 
 class DeleteResponseResult(GatewayResult):
