@@ -24,7 +24,7 @@ from importlib.machinery import ModuleSpec
 from pathlib import Path
 from types import ModuleType
 
-from shim._facade._shared import settings
+from shim._facade._shared import exported, settings
 from shim._observe.callbacks import STRING_CALLBACKS
 from shim._router import check_api_key, normalize_base_url
 from shim.exceptions import ConfigError
@@ -141,7 +141,7 @@ def _refuse_other_litellm() -> None:
 def _give_homes() -> None:
     for home in HOMES:
         module = importlib.import_module(home)
-        for name in getattr(module, "__all__", ()):
+        for name in exported(module):
             value = getattr(module, name)
             if isinstance(value, type) and value.__module__.split(".")[0] == "shim":
                 value.__module__ = home

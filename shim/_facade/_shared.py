@@ -58,3 +58,16 @@ class FacadeModule(ModuleType):
         if name in SHARED_SETTINGS:
             raise AttributeError(f"litellm.{name} is shim's setting {name!r}: assign it instead of deleting it")
         super().__delattr__(name)
+
+
+def exported(module: ModuleType) -> list[str]:
+    """A facade module's public names: its `__all__`, or else the shim classes it re-exports one by one
+    (`from shim.types import X as X`)."""
+    names: list[str] | None = getattr(module, "__all__", None)
+    if names is not None:
+        return list(names)
+    return [
+        name
+        for name, value in vars(module).items()
+        if isinstance(value, type) and not name.startswith("_") and value.__module__.startswith(("shim", "litellm"))
+    ]

@@ -19,7 +19,7 @@ from shim._facade._answers import get_model_info as get_model_info
 from shim._facade._answers import get_supported_openai_params as get_supported_openai_params
 from shim._facade._answers import token_counter as token_counter
 from shim._facade._answers import validate_environment as validate_environment
-from shim._facade._shared import SHARED_SETTINGS, FacadeModule, public, settings
+from shim._facade._shared import SHARED_SETTINGS, FacadeModule, exported, public, settings
 
 from . import _logging as _logging
 from . import exceptions as exceptions
@@ -58,7 +58,7 @@ _SHIM_ONLY = frozenset(
 )
 # LiteLLM's exceptions, result types and message TypedDicts at the top level, as LiteLLM has them.
 for _module in (exceptions, types.utils, _messages):
-    globals().update({name: getattr(_module, name) for name in _module.__all__ if name not in _SHIM_ONLY})
+    globals().update({name: getattr(_module, name) for name in exported(_module) if name not in _SHIM_ONLY})
 
 _turn_on_debug = turn_on_debug  # LiteLLM's public name, underscore and all
 provider_list: list[str] = PROVIDER_LIST

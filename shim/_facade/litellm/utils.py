@@ -8,10 +8,11 @@ from shim._facade._answers import get_model_info as get_model_info
 from shim._facade._answers import get_supported_openai_params as get_supported_openai_params
 from shim._facade._answers import token_counter as token_counter
 from shim._facade._answers import validate_environment as validate_environment
+from shim._facade._shared import exported
 
 from .types import utils as _types
 
-globals().update({name: getattr(_types, name) for name in _types.__all__})  # the result types, as LiteLLM's has
+globals().update({name: getattr(_types, name) for name in exported(_types)})  # the result types, as LiteLLM's has
 
 
 def __getattr__(name: str) -> Any:
