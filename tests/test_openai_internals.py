@@ -18,6 +18,8 @@ from shim.testing import FakeProxy
 
 
 def test_the_request_options_template_has_every_field_shim_sets() -> None:
+    if "content" not in inspect.signature(openai.OpenAI.post).parameters:  # openai 1.x
+        pytest.skip(f"openai {openai.__version__} serializes the body itself: shim calls post(), not the template")
     template = internals.post_template()
     assert template is not None, "openai._models.FinalRequestOptions moved or lost a field: shim falls back to post()"
     copy = template.model_copy(update={"url": "chat/completions", "content": b"{}", "headers": {"a": "b"}})

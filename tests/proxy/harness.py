@@ -103,11 +103,14 @@ def free_port() -> int:
 
 
 LITELLM_ENV = "SHIM_TEST_LITELLM"
+# Read once, at import: the suite's autouse fixture clears every SHIM_* variable for each test, and a test may start
+# a proxy of its own (test_router_proxies.py stops one and starts another).
+_LITELLM_SCRIPT = os.environ.get(LITELLM_ENV)
 
 
 def litellm_executable() -> Path:
     """The `litellm` console script named by SHIM_TEST_LITELLM, else that of the running interpreter's environment."""
-    script = Path(os.environ.get(LITELLM_ENV) or Path(sys.executable).parent / "litellm")
+    script = Path(_LITELLM_SCRIPT or Path(sys.executable).parent / "litellm")
     if not script.exists():
         raise FileNotFoundError(f"no litellm console script at {script}; pip install 'litellm[proxy]==1.108.7'")
     return script
