@@ -43,7 +43,7 @@ from shim._errors import Secret
 from shim._observe.hooks import async_event_hooks, event_hooks
 from shim._settings import SETTINGS
 from shim._transport.bounds import AsyncBoundedTransport, BoundedTransport
-from shim._transport.internals import AsyncPooledOpenAI, PooledOpenAI, pooled
+from shim._transport.internals import AsyncPooledOpenAI, PooledOpenAI, aclose_pooled, close_pooled, pooled
 from shim._transport.loops import LoopTable
 from shim._transport.tls import resolve_verify
 
@@ -114,7 +114,7 @@ class _LoopGateways(_Gateways[openai.AsyncOpenAI]):
         clients = self.take_all()
         if self.on_shutdown == "close":
             for client in clients:
-                await client.close()
+                await aclose_pooled(client)
             for pool in list(self.pools):  # dropped earlier, still held (a shim.AsyncOpenAI, a call): last chance
                 await pool.aclose()
         del clients
@@ -330,7 +330,7 @@ class ClientCache:
         self._lock = threading.Lock()
         self._sync._lock = threading.Lock()  # pyright: ignore[reportPrivateUsage]
         for client in self._sync.take_all():
-            client.close()
+            close_pooled(client)
         self._loops.reset()
 
 

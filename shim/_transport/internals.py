@@ -204,11 +204,28 @@ def _telemetry(name: str) -> bool:
 
 
 class PooledOpenAI(_Once, openai.OpenAI):
-    """The cached sync client of one gateway."""
+    """The cached sync client of one gateway. Its pool is every caller's: `close()` (and leaving a `with` block, and
+    closing a copy) leaves it open; `shim.close()` drops it (the pool closes once no call uses it)."""
+
+    def close(self) -> None:
+        """Leave the shared pool open (the cache closes it; `shim.close()` drops it)."""
 
 
 class AsyncPooledOpenAI(_Once, openai.AsyncOpenAI):
-    """The cached async client of one gateway, on one event loop."""
+    """The cached async client of one gateway, on one event loop: `close()` leaves its shared pool open too."""
+
+    async def close(self) -> None:
+        """Leave the shared pool open (the cache closes it; `await shim.aclose()` drops it)."""
+
+
+def close_pooled(client: openai.OpenAI) -> None:
+    """Close a cached sync client's pool: the cache's own close (a forked child's copies of its parent's)."""
+    openai.OpenAI.close(client)
+
+
+async def aclose_pooled(client: openai.AsyncOpenAI) -> None:
+    """Close a cached async client's pool: the cache's own close, at its event loop's end."""
+    await openai.AsyncOpenAI.close(client)
 
 
 PooledT = TypeVar("PooledT", PooledOpenAI, AsyncPooledOpenAI)

@@ -160,12 +160,12 @@ ROUND_THREE: list[tuple[str, str, str, Any]] = [
         2,
     ),
     (
-        "8. closing a copy (with_options) or a shim.OpenAI",
+        "8. closing a copy (with_options), a shim.OpenAI or the cached client",
         "shared",
-        "closing a copy or a shim.OpenAI: others' sync calls that failed",
+        "closing a copy, a shim.OpenAI or the cached client: others' calls that failed",
         49,
     ),
-    ("", "shared", "closing an async copy (twice), then others' async calls that failed", 7),
+    ("", "shared", "closing an async copy or the cached client (twice), then others' async calls that failed", 7),
     (
         "   loops closed with loop.close(), then let go of",
         "shared",

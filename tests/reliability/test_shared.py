@@ -49,6 +49,10 @@ def test_closing_a_copy_or_a_client_never_closes_the_shared_pool(multi: FakeProx
             lambda: tenant.copy(max_retries=1).close(),
             lambda: shim.OpenAI(api_key="sk-3", base_url=a).close(),
             lambda: shim.OpenAI(api_key="sk-3", base_url=other.url).with_options(base_url=a).close(),
+            # The cache's own client for the gateway, handed out by the public `shim.client_cache`.
+            lambda: shim.client_cache.sync_client(a).close(),
+            lambda: shim.client_cache.sync_client(a).__exit__(None, None, None),
+            lambda: shim.client_cache.sync_client(a).with_options(timeout=5).close(),
         ]
 
         def through_a_copy() -> None:
@@ -66,8 +70,8 @@ def test_closing_a_copy_or_a_client_never_closes_the_shared_pool(multi: FakeProx
                 + [lambda: neighbour.embeddings.create(model="litellm_proxy/e", input="x")] * CALLS_AFTER
             )
         calls = len(closers) * (3 * CALLS_AFTER + 1)
-        figures.set("shared", "closing a copy or a shim.OpenAI (5 ways), then others' sync calls", calls)
-        figures.set("shared", "closing a copy or a shim.OpenAI: others' sync calls that failed", failed)
+        figures.set("shared", "closing a copy, a shim.OpenAI or the cached client (8 ways), then others' calls", calls)
+        figures.set("shared", "closing a copy, a shim.OpenAI or the cached client: others' calls that failed", failed)
         assert [r.path for r in other.requests] == ["/chat/completions"] * len(closers)
     assert failed == 0
 
@@ -82,6 +86,9 @@ async def test_closing_an_async_copy_never_closes_the_loops_shared_pool(multi: F
                 async with tenant.with_options(base_url=other.url) as copy:
                     await copy.chat.completions.create(model="litellm_proxy/m", messages=HI)
                 await tenant.copy(timeout=5).close()
+                await shim.client_cache.async_client(a).close()
+                async with shim.client_cache.async_client(a):
+                    pass
             except (openai.APIError, RuntimeError):
                 failed += 1
             for _ in range(CALLS_AFTER):
@@ -90,7 +97,9 @@ async def test_closing_an_async_copy_never_closes_the_loops_shared_pool(multi: F
                     await tenant.chat.completions.create(model="litellm_proxy/m", messages=HI)
                 except (openai.APIError, RuntimeError):
                     failed += 1
-        figures.set("shared", "closing an async copy (twice), then others' async calls that failed", failed)
+        figures.set(
+            "shared", "closing an async copy or the cached client (twice), then others' async calls that failed", failed
+        )
     assert failed == 0
 
 
