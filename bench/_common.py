@@ -29,6 +29,8 @@ MODEL = "m"
 PROXY_MODEL = "litellm_proxy/m"
 KEY = "sk-bench"
 MESSAGES: Conversation = [{"role": "user", "content": "Say hello."}]
+# bench.server streams this model's answers one event per write (chunked), as a gateway relays tokens.
+PER_WRITE_MODEL = "m-per-write"
 
 
 # A per-call workload: one call (or one whole stream), returning how many units it produced (1, or chunks).

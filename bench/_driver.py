@@ -45,6 +45,7 @@ PLAN: dict[str, list[str]] = {
     "chat400": ["floor,shim,openai", "litellm"],
     "embed_batch": ["floor,shim,openai", "litellm"],
     "stream_long": ["floor,shim,openai", "litellm"],
+    "stream_writes": ["floor,shim,openai", "litellm"],
     "patch1": ["openai,patched"],
     "patch400": ["openai,patched"],
     "async_long": ["floor", "openai", "shim", "litellm"],

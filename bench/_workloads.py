@@ -245,14 +245,14 @@ PER_CALL: dict[str, Callable[[str, str], Unit]] = {
     "rerank": rerank_unit,
     **UNITS,
 }
-STREAM_ROWS = ("stream", "stream_long")
+STREAM_ROWS = ("stream", "stream_long", "stream_writes")
 
 
 def _counts(row: str, sizes: Sizes) -> tuple[int, int, int]:
     """Timed units, warm-up units, and blocks for a per-call row."""
     if row == "stream":
         return sizes.streams, 1, sizes.blocks
-    if row == "stream_long":
+    if row in ("stream_long", "stream_writes"):
         # A 5,000-chunk stream takes seconds on the slowest contenders: one stream a block.
         return sizes.long_streams, 1, sizes.long_streams
     if row == "embed_batch":
