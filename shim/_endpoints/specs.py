@@ -137,6 +137,7 @@ CHAT: Spec[ModelResponse, ModelResponseStream] = Spec(
         needs_list("choices"),
         prefix_model=True,
         fast=ModelResponseStream.model_validate,
+        fast_json=ModelResponseStream.model_validate_json,
     ),
     call_type="completion",
 )
