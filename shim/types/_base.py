@@ -1,7 +1,7 @@
 """The base of every result type: dict-style access, and what the gateway said beside the body.
 
-Below `shim.types` and the types loaded on first use (`TranscriptionResponse`), so each imports it and none
-imports another.
+Below `shim.types` and the families of types loaded on first use (`_anthropic`, `_audio`, `_files`, `_moderation`,
+`_responses`), so each imports it and none imports another.
 """
 
 from __future__ import annotations

@@ -1,0 +1,46 @@
+"""Files and batches, apart from `shim.types`: loaded on first use (`shim.types.FileObject`, a file or batch
+call), so that a chat call does not build them.
+"""
+
+from __future__ import annotations
+
+from openai.types import Batch as _OpenAIBatch
+from openai.types import FileDeleted as _OpenAIFileDeleted
+from openai.types import FileObject as _OpenAIFileObject
+
+from shim.types._base import GatewayResult
+
+__all__ = ["Batch", "BatchList", "FileDeleted", "FileList", "FileObject"]
+
+
+class FileObject(_OpenAIFileObject, GatewayResult):
+    """An uploaded file (`create_file()`, `file_retrieve()`): an `openai.types.FileObject`."""
+
+
+class FileDeleted(_OpenAIFileDeleted, GatewayResult):
+    """What `file_delete()` answers: an `openai.types.FileDeleted` (`id`, `deleted`)."""
+
+
+class FileList(GatewayResult):
+    """A page of files (`file_list()`): `data`, and for paging `has_more`, `first_id`, `last_id`."""
+
+    object: str = "list"
+    data: list[FileObject]
+    has_more: bool | None = None
+    first_id: str | None = None
+    last_id: str | None = None
+
+
+class Batch(_OpenAIBatch, GatewayResult):
+    """A batch (`create_batch()`, `retrieve_batch()`, `cancel_batch()`): an `openai.types.Batch` (LiteLLM's
+    `LiteLLMBatch`)."""
+
+
+class BatchList(GatewayResult):
+    """A page of batches (`list_batches()`): `data`, and for paging `has_more`, `first_id`, `last_id`."""
+
+    object: str = "list"
+    data: list[Batch]
+    has_more: bool | None = None
+    first_id: str | None = None
+    last_id: str | None = None
