@@ -48,7 +48,7 @@ PLAN: dict[str, list[str]] = {
     "stream_writes": ["floor,shim,openai", "litellm"],
     "patch1": ["openai,patched"],
     "patch400": ["openai,patched"],
-    "async_long": ["floor", "openai", "shim", "litellm"],
+    "async_long": ["floor,shim", "openai", "litellm"],
 }
 # A whole process's start-up varies by a third from one run to the next here: these rows take several turns per
 # round (contenders alternating), and the median is over every turn of every round.
