@@ -70,17 +70,18 @@ class _Decoder(Generic[ChunkT]):
         if self.text is not None:
             data = self.text.decode(data).encode()
         self.rest.append(data)
-        if b"\n" not in data and b"\r" not in data:  # the middle of a long event: kept until its end comes
+        # `find`, not `in`: `b"\n" in data` first tries its operand as an int, and formats a TypeError it drops.
+        if data.find(b"\n") < 0 and data.find(b"\r") < 0:  # the middle of a long event: kept until its end comes
             return
         data = b"".join(self.rest)
         cr = b""
-        if b"\r" in data:
+        if data.find(b"\r") >= 0:
             data, cr = (data[:-1], b"\r") if data.endswith(b"\r") else (data, b"")  # half a CRLF, maybe
             data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
         events = data.split(b"\n\n")
         self.rest = [events.pop() + cr]
         for event in events:
-            if event.startswith(b"data: ") and b"\n" not in event:  # one data line: nearly every event
+            if event.startswith(b"data: ") and event.find(b"\n") < 0:  # one data line: nearly every event
                 chunk = self._event(event[6:])
             else:
                 lines = _data(event)
