@@ -10,15 +10,6 @@ from pydantic import Field
 
 from shim.types._base import DictAccess, GatewayResult
 
-__all__ = [
-    "AnthropicContentBlock",
-    "AnthropicMessage",
-    "AnthropicMessagesResponse",
-    "AnthropicStreamEvent",
-    "AnthropicUsage",
-]
-
-
 # Anthropic's Messages API (`anthropic_messages()`): Anthropic's shape, with no dependency on the anthropic package.
 # Fields beyond the ones declared (citations, cache tokens, new block types) are kept as sent and readable too.
 

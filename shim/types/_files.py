@@ -10,8 +10,6 @@ from openai.types import FileObject as _OpenAIFileObject
 
 from shim.types._base import GatewayResult
 
-__all__ = ["Batch", "BatchList", "FileDeleted", "FileList", "FileObject"]
-
 
 class FileObject(_OpenAIFileObject, GatewayResult):
     """An uploaded file (`create_file()`, `file_retrieve()`): an `openai.types.FileObject`."""

@@ -14,8 +14,6 @@ from openai.types.moderation import CategoryScores as _OpenAICategoryScores
 
 from shim.types._base import DictAccess, GatewayResult
 
-__all__ = ["ModerationCategories", "ModerationCategoryScores", "ModerationResponse", "ModerationResult"]
-
 
 class ModerationCategories(_OpenAICategories, DictAccess):
     """Which categories an input was flagged for."""

@@ -17,15 +17,6 @@ from openai.types.responses import ResponseUsage as _OpenAIResponseUsage
 
 from shim.types._base import DictAccess, GatewayResult
 
-__all__ = [
-    "DeleteResponseResult",
-    "ResponseAPIUsage",
-    "ResponseEvent",
-    "ResponseInputItem",
-    "ResponseInputItemList",
-    "ResponsesAPIResponse",
-]
-
 
 class ResponseAPIUsage(_OpenAIResponseUsage, DictAccess):
     """Token usage of a Responses API call (LiteLLM's name)."""
