@@ -63,33 +63,32 @@ class _Decoder(Generic[ChunkT]):
         # A charset other than UTF-8 that the gateway names: its text is read as UTF-8 bytes from here on.
         self.text = None if utf8 else codecs.getincrementaldecoder(encoding)(errors="replace")
 
-    def feed(self, data: bytes) -> Iterator[ChunkT]:
-        """Take the body's next bytes; yield the chunks of the events they complete, one at a time (each can be
-        read and dropped before the next is made: a list of them lived long enough for the garbage collector to
-        promote them, and then to sweep the whole heap)."""
+    def feed(self, data: bytes) -> list[bytes]:
+        """Take the body's next bytes; return the data of each event they complete (bytes, not chunks: the caller
+        makes each chunk with `chunk` and hands it on before making the next, since a list of chunks lived long
+        enough for the garbage collector to promote them, and then to sweep the whole heap)."""
         if self.text is not None:
             data = self.text.decode(data).encode()
         self.rest.append(data)
         # `find`, not `in`: `b"\n" in data` first tries its operand as an int, and formats a TypeError it drops.
         if data.find(b"\n") < 0 and data.find(b"\r") < 0:  # the middle of a long event: kept until its end comes
-            return
-        data = b"".join(self.rest)
+            return []
+        data = b"".join(self.rest) if len(self.rest) > 1 else data
         cr = b""
         if data.find(b"\r") >= 0:
             data, cr = (data[:-1], b"\r") if data.endswith(b"\r") else (data, b"")  # half a CRLF, maybe
             data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
         events = data.split(b"\n\n")
-        self.rest = [events.pop() + cr]
-        for event in events:
-            if event.startswith(b"data: ") and event.find(b"\n") < 0:  # one data line: nearly every event
-                chunk = self._event(event[6:])
-            else:
-                lines = _data(event)
-                chunk = None if lines is None else self._event(lines)
-            if chunk is not None:
-                yield chunk
+        last = events.pop()
+        self.rest = [last + cr] if last or cr else []
+        # One data line is nearly every event; any other is read line by line.
+        return [
+            event[6:] if event.startswith(b"data: ") and event.find(b"\n") < 0 else _data(event)
+            for event in events
+            if event.find(b"data:") >= 0
+        ]
 
-    def _event(self, data: bytes) -> ChunkT | None:
+    def chunk(self, data: bytes) -> ChunkT | None:
         """The chunk of one event's data; None for `[DONE]`, empty data, or anything after `[DONE]`."""
         if self.done or not data:
             return None
@@ -139,21 +138,19 @@ class _Decoder(Generic[ChunkT]):
         """At the end of the body: the last event even without its blank line, and fail if the stream was cut
         short."""
         rest = b"".join(self.rest) + (b"" if self.text is None else self.text.decode(b"", final=True).encode())
-        data = _data(rest.replace(b"\r\n", b"\n").replace(b"\r", b"\n"))
-        if data is not None:
-            self._event(data)
+        if rest.find(b"data:") >= 0:
+            self.chunk(_data(rest.replace(b"\r\n", b"\n").replace(b"\r", b"\n")))
         if not (self.done or self.finished):
             message = "The gateway's stream ended before it finished (no [DONE] and no finish_reason)"
             raise exc.APIConnectionError(message=message, request=self.response.request)
 
 
-def _data(event: bytes) -> bytes | None:
-    """The data of an event's lines (LF-separated), or None when it has no `data:` line: `event:`, `id:`, `retry:`
-    and comments do not count."""
-    lines = [
-        line[6:] if line.startswith(b"data: ") else line[5:] for line in event.split(b"\n") if line.startswith(b"data:")
-    ]
-    return b"\n".join(lines) if lines else None
+def _data(event: bytes) -> bytes:
+    """The data of an event's lines (LF-separated): its `data:` lines, not `event:`, `id:`, `retry:` or comments."""
+    lines = event.split(b"\n")
+    return b"\n".join(
+        line[6:] if line.startswith(b"data: ") else line[5:] for line in lines if line.startswith(b"data:")
+    )
 
 
 # Each generator first yields this marker, at once: from then on, closing or garbage-collecting it runs its
@@ -170,7 +167,10 @@ def _events(decoder: _Decoder[ChunkT]) -> Generator[ChunkT]:
                 response.read()
                 decoder.not_a_stream()
             for data in response.iter_bytes():
-                yield from decoder.feed(data)
+                for event in decoder.feed(data):
+                    chunk = decoder.chunk(event)
+                    if chunk is not None:
+                        yield chunk
             decoder.end()
     finally:
         response.close()
@@ -185,8 +185,10 @@ async def _aevents(decoder: _Decoder[ChunkT]) -> AsyncGenerator[ChunkT]:
                 await response.aread()
                 decoder.not_a_stream()
             async for data in response.aiter_bytes():
-                for chunk in decoder.feed(data):
-                    yield chunk
+                for event in decoder.feed(data):
+                    chunk = decoder.chunk(event)
+                    if chunk is not None:
+                        yield chunk
             decoder.end()
     finally:
         await response.aclose()
