@@ -41,15 +41,12 @@ class DictAccess(openai.BaseModel):
             return default
 
 
-_DEFAULTS: dict[str, Any] = {"_hidden_params": None, "_response_ms": None, "_request_id": None}
-
-
 def private_of(result: openai.BaseModel) -> dict[str, Any]:
     """Where a result keeps `_hidden_params`, `_response_ms` and `_request_id`: its `__pydantic_private__`, made
     on first use for a result built by its caller rather than by the sender."""
     private: dict[str, Any] | None = result.__pydantic_private__
     if private is None:
-        private = {**_DEFAULTS, "_hidden_params": {}}
+        private = {"_hidden_params": {}, "_response_ms": None, "_request_id": None}
         object.__setattr__(result, "__pydantic_private__", private)
     return private
 
