@@ -29,6 +29,8 @@ MODEL = "m"
 PROXY_MODEL = "litellm_proxy/m"
 KEY = "sk-bench"
 MESSAGES: Conversation = [{"role": "user", "content": "Say hello."}]
+# bench.server streams this model's answers one event per write (chunked), as a gateway relays tokens.
+PER_WRITE_MODEL = "m-per-write"
 
 
 # A per-call workload: one call (or one whole stream), returning how many units it produced (1, or chunks).
@@ -49,7 +51,7 @@ class Sizes:
     chat_calls: Mapping[int, int]  # chat rows: timed calls per conversation length (raw openai pays ~60 ms at 400)
     batch_calls: int  # embeddings of 256 inputs x 1,536 dimensions
     long_streams: int  # streams of 5,000 chunks
-    async_long_calls: int  # async throughput with 400-message conversations
+    async_long_calls: int  # async calls with 400-message conversations, per contender taking turns
 
 
 FULL = Sizes(
@@ -63,7 +65,7 @@ FULL = Sizes(
     chat_calls={1: 200, 50: 100, 400: 40},
     batch_calls=10,
     long_streams=3,
-    async_long_calls=100,
+    async_long_calls=500,
 )
 QUICK = Sizes(
     calls=20,

@@ -45,9 +45,10 @@ PLAN: dict[str, list[str]] = {
     "chat400": ["floor,shim,openai", "litellm"],
     "embed_batch": ["floor,shim,openai", "litellm"],
     "stream_long": ["floor,shim,openai", "litellm"],
+    "stream_writes": ["floor,shim,openai", "litellm"],
     "patch1": ["openai,patched"],
     "patch400": ["openai,patched"],
-    "async_long": ["floor", "openai", "shim", "litellm"],
+    "async_long": ["floor,shim", "openai", "litellm"],
     "router": ["shim,shim_router", "litellm_router"],
 }
 # A whole process's start-up varies by a third from one run to the next here: these rows take several turns per

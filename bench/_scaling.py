@@ -20,6 +20,7 @@ from bench._common import (
     KEY,
     MESSAGES,
     MODEL,
+    PER_WRITE_MODEL,
     PROXY_MODEL,
     Around,
     Conversation,
@@ -120,14 +121,14 @@ def batch_embedding_unit(contender: str, url: str) -> Unit:
     )
 
 
-def stream_unit(chunks: int) -> UnitFactory:
+def stream_unit(chunks: int, model: str = MODEL) -> UnitFactory:
     """Read one whole chat stream of ``chunks`` chunks (asked for as ``max_tokens``: the server sends one token a
-    chunk); its unit is the chunk."""
+    chunk); its unit is the chunk. ``PER_WRITE_MODEL`` gets each event in its own write."""
 
     def make(contender: str, url: str) -> Unit:
         if contender == "floor":
             floor = Floor(url)
-            body = {"model": MODEL, "messages": MESSAGES, "stream": True, "max_tokens": chunks}
+            body = {"model": model, "messages": MESSAGES, "stream": True, "max_tokens": chunks}
             return lambda: sum(1 for event in floor.stream("/chat/completions", body) if event["choices"])
         if contender == "openai":
             from openai import OpenAI
@@ -135,7 +136,7 @@ def stream_unit(chunks: int) -> UnitFactory:
             client = OpenAI(base_url=url + "/v1", api_key=KEY)
 
             def raw() -> int:
-                stream = client.chat.completions.create(model=MODEL, messages=MESSAGES, stream=True, max_tokens=chunks)
+                stream = client.chat.completions.create(model=model, messages=MESSAGES, stream=True, max_tokens=chunks)
                 return sum(1 for chunk in stream if chunk.choices)
 
             return raw
@@ -143,7 +144,12 @@ def stream_unit(chunks: int) -> UnitFactory:
 
         def routed() -> int:
             stream = lib.completion(
-                model=PROXY_MODEL, messages=MESSAGES, api_base=url, api_key=KEY, stream=True, max_tokens=chunks
+                model="litellm_proxy/" + model,
+                messages=MESSAGES,
+                api_base=url,
+                api_key=KEY,
+                stream=True,
+                max_tokens=chunks,
             )
             return sum(1 for chunk in stream if chunk.choices)
 
@@ -157,6 +163,7 @@ UNITS: dict[str, UnitFactory] = {
     **{f"chat{length}": chat_unit(length) for length in CHAT_LENGTHS},
     "embed_batch": batch_embedding_unit,
     "stream_long": stream_unit(LONG_STREAM_CHUNKS),
+    "stream_writes": stream_unit(LONG_STREAM_CHUNKS, PER_WRITE_MODEL),
     "patch1": patched_unit(1),
     "patch400": patched_unit(400),
 }

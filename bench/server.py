@@ -7,9 +7,11 @@ the client being measured, and it speaks HTTP/1.1 on a bare ``asyncio.Protocol``
 (uvicorn, aiohttp) would make the server, not the client, the bottleneck on a 2-core machine.
 
 Routes, each with and without the ``/v1`` prefix: ``POST /chat/completions`` (JSON, or for ``"stream": true``
-an SSE stream of ``max_tokens`` chunks, ``STREAM_CHUNKS`` by default), ``POST /embeddings`` (one
-``EMBEDDING_DIMS``-float vector; with ``dimensions`` in the body, one vector of that size per input),
-``POST /rerank``, and ``GET /bench/stats`` (request count, distinct API keys and largest body seen, for tests).
+an SSE stream of ``max_tokens`` chunks, ``STREAM_CHUNKS`` by default: one body in one write, or for the model
+``PER_WRITE_MODEL`` each event its own HTTP chunk and its own write, as a gateway relays tokens),
+``POST /embeddings`` (one ``EMBEDDING_DIMS``-float vector; with ``dimensions`` in the body, one vector of that size
+per input), ``POST /rerank``, and ``GET /bench/stats`` (request count, distinct API keys and largest body seen, for
+tests).
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ import random
 import struct
 import sys
 from typing import Any, cast
+
+from bench._common import PER_WRITE_MODEL
 
 STREAM_CHUNKS = 500
 EMBEDDING_DIMS = 256
@@ -144,15 +148,23 @@ def _stream_response(chunks: int) -> bytes:
     return _response(b"200 OK", b"text/event-stream", _stream_body(chunks))
 
 
-def _chat(body: bytes) -> bytes:
+@functools.cache
+def _stream_writes(chunks: int) -> tuple[bytes, ...]:
+    """The stream as a gateway relays it: chunked transfer encoding, each event its own chunk and its own write."""
+    head = b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n"
+    events = [event + b"\n\n" for event in _stream_body(chunks).split(b"\n\n") if event]
+    return head, *(b"%x\r\n%s\r\n" % (len(event), event) for event in events), b"0\r\n\r\n"
+
+
+def _chat(body: bytes) -> bytes | tuple[bytes, ...]:
     # A substring test first: decoding every body would cost more than the answer itself.
     if b'"stream"' not in body:
         return _chat_response
     request: dict[str, Any] = json.loads(body)
     if request.get("stream") is not True:
         return _chat_response
-    chunks = request.get("max_tokens") or STREAM_CHUNKS
-    return _stream_response(max(2, min(int(chunks), MAX_STREAM_CHUNKS)))
+    chunks = max(2, min(int(request.get("max_tokens") or STREAM_CHUNKS), MAX_STREAM_CHUNKS))
+    return _stream_writes(chunks) if request.get("model") == PER_WRITE_MODEL else _stream_response(chunks)
 
 
 def _embeddings(body: bytes) -> bytes:
@@ -167,7 +179,8 @@ def _embeddings(body: bytes) -> bytes:
     return _embeddings_batch(encoding, count, int(request["dimensions"]))
 
 
-def _route(method: bytes, path: bytes, body: bytes, stats: Stats) -> bytes:
+def _route(method: bytes, path: bytes, body: bytes, stats: Stats) -> bytes | tuple[bytes, ...]:
+    """The answer: bytes for one write, or a tuple of bytes for one write each."""
     path = path.split(b"?", 1)[0].removeprefix(b"/v1")
     if method == b"POST" and path == b"/chat/completions":
         return _chat(body)
@@ -212,7 +225,9 @@ class _HTTPProtocol(asyncio.Protocol):
         self._stats.requests += 1
         self._stats.keys.add(headers.get(b"authorization", b""))
         self._stats.largest_body = max(self._stats.largest_body, length)
-        self._transport.write(_route(method, path, body, self._stats))
+        answer = _route(method, path, body, self._stats)
+        for data in (answer,) if isinstance(answer, bytes) else answer:
+            self._transport.write(data)
         if headers.get(b"connection", b"").lower() == b"close":
             self._transport.close()
             return False

@@ -111,23 +111,23 @@ from shim.exceptions import UnprocessableEntityError as UnprocessableEntityError
 from shim.integrations.custom_logger import CustomLogger as CustomLogger
 from shim.patch import patch_openai as patch_openai
 from shim.patch import unpatch_openai as unpatch_openai
-from shim.types import Batch as Batch
-from shim.types import BatchList as BatchList
 from shim.types import BinaryResponse as BinaryResponse
-from shim.types import DeleteResponseResult as DeleteResponseResult
 from shim.types import EmbeddingResponse as EmbeddingResponse
-from shim.types import FileDeleted as FileDeleted
-from shim.types import FileList as FileList
-from shim.types import FileObject as FileObject
 from shim.types import ImageResponse as ImageResponse
 from shim.types import ModelResponse as ModelResponse
 from shim.types import ModelResponseStream as ModelResponseStream
-from shim.types import ModerationResponse as ModerationResponse
 from shim.types import RerankResponse as RerankResponse
-from shim.types import ResponseInputItemList as ResponseInputItemList
-from shim.types import ResponsesAPIResponse as ResponsesAPIResponse
 from shim.types import TextCompletionResponse as TextCompletionResponse
 from shim.types._audio import TranscriptionResponse as TranscriptionResponse
+from shim.types._files import Batch as Batch
+from shim.types._files import BatchList as BatchList
+from shim.types._files import FileDeleted as FileDeleted
+from shim.types._files import FileList as FileList
+from shim.types._files import FileObject as FileObject
+from shim.types._moderation import ModerationResponse as ModerationResponse
+from shim.types._responses import DeleteResponseResult as DeleteResponseResult
+from shim.types._responses import ResponseInputItemList as ResponseInputItemList
+from shim.types._responses import ResponsesAPIResponse as ResponsesAPIResponse
 
 client_cache = _CACHE
 """The package's one cache of gateway clients (`shim.client_cache`): every call and `shim.OpenAI` share it."""

@@ -96,24 +96,19 @@ PUBLIC: dict[str, tuple[str, ...]] = {
     "shim._balancer.errors": ("RouterRateLimitError",),
     "shim._sdk.gateway": ("OpenAI", "AsyncOpenAI"),
     "shim.types": (
-        "Batch",
-        "BatchList",
         "BinaryResponse",
-        "DeleteResponseResult",
         "EmbeddingResponse",
-        "FileDeleted",
-        "FileList",
-        "FileObject",
         "ImageResponse",
         "ModelResponse",
         "ModelResponseStream",
-        "ModerationResponse",
         "RerankResponse",
-        "ResponseInputItemList",
-        "ResponsesAPIResponse",
         "TextCompletionResponse",
     ),
+    # Result types a chat call never needs, loaded on first use (shim/types/__init__.py)
     "shim.types._audio": ("TranscriptionResponse",),
+    "shim.types._files": ("Batch", "BatchList", "FileDeleted", "FileList", "FileObject"),
+    "shim.types._moderation": ("ModerationResponse",),
+    "shim.types._responses": ("DeleteResponseResult", "ResponseInputItemList", "ResponsesAPIResponse"),
 }
 """Each lazily loaded public name, by the module that defines it."""
 

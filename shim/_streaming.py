@@ -9,6 +9,7 @@ it were complete.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import json
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Generator, Iterable, Iterator, Mapping
@@ -21,9 +22,10 @@ import pydantic
 from shim import _http
 from shim import exceptions as exc
 from shim._errors import invalid_body, json_object, raise_for_error_object, status_error, translating
-from shim._results import Shape, attach, decode_json, hidden_params
+from shim._results import Shape, attach, decode_json, hidden_params, private_attributes
 from shim._router import Route
 from shim.types import ModelResponse, TextCompletionResponse
+from shim.types._base import GatewayResult
 
 ChunkT = TypeVar("ChunkT")
 
@@ -38,34 +40,72 @@ class Watcher(Protocol):
 
 
 class _Decoder(Generic[ChunkT]):
-    """Turns SSE lines into chunks; knows whether the stream finished properly."""
+    """Turns the bytes of an event stream into chunks, as they come; knows whether the stream finished properly.
+
+    It reads bytes, not text lines: an event ends at a blank line, and its data, still bytes, is validated into a
+    chunk by pydantic-core in one step (`Shape.validated`), with no line or text object made per event; only data
+    that does not validate is decoded and checked as before. Lines end at LF, CRLF or CR, as the SSE standard says
+    (the HTTP library's text lines also broke at U+2028, U+2029 and U+0085, which JSON strings may hold raw).
+    """
 
     def __init__(self, shape: Shape[ChunkT], route: Route, response: _http.Response, elapsed_ms: float) -> None:
         self.shape = shape
         self.route = route
         self.response = response
         self.hidden = hidden_params(route, response, elapsed_ms)
-        self.data: list[str] = []
+        self.private = private_attributes(self.hidden)  # each chunk gets a copy
+        self.validate = shape.json_validator()
+        self.rest: list[bytes] = []  # the bytes after the last blank line: an event under way
         self.done = False
         self.finished = False
+        encoding = response.encoding or "utf-8"
+        utf8 = codecs.lookup(encoding).name == "utf-8"
+        # A charset other than UTF-8 that the gateway names: its text is read as UTF-8 bytes from here on.
+        self.text = None if utf8 else codecs.getincrementaldecoder(encoding)(errors="replace")
 
-    def feed(self, line: str) -> ChunkT | None:
-        """Take one line; return a chunk when it completes an event."""
-        if line.startswith("data:"):
-            self.data.append(line[6:] if line.startswith("data: ") else line[5:])
-            return None
-        if not line and self.data:
-            return self._dispatch()
-        return None
+    def feed(self, data: bytes) -> list[bytes]:
+        """Take the body's next bytes; return the data of each event they complete (bytes, not chunks: the caller
+        makes each chunk with `chunk` and hands it on before making the next, since a list of chunks lived long
+        enough for the garbage collector to promote them, and then to sweep the whole heap)."""
+        if self.text is not None:
+            data = self.text.decode(data).encode()
+        self.rest.append(data)
+        # `find`, not `in`: `b"\n" in data` first tries its operand as an int, and formats a TypeError it drops.
+        if data.find(b"\n") < 0 and data.find(b"\r") < 0:  # the middle of a long event: kept until its end comes
+            return []
+        data = b"".join(self.rest) if len(self.rest) > 1 else data
+        cr = b""
+        if data.find(b"\r") >= 0:
+            data, cr = (data[:-1], b"\r") if data.endswith(b"\r") else (data, b"")  # half a CRLF, maybe
+            data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+        events = data.split(b"\n\n")
+        last = events.pop()
+        self.rest = [last + cr] if last or cr else []
+        # One data line is nearly every event; any other is read line by line.
+        return [
+            event[6:] if event.startswith(b"data: ") and event.find(b"\n") < 0 else _data(event)
+            for event in events
+            if event.find(b"data:") >= 0
+        ]
 
-    def _dispatch(self) -> ChunkT | None:
-        text = "\n".join(self.data)
-        self.data.clear()
-        if self.done or not text:
+    def chunk(self, data: bytes) -> ChunkT | None:
+        """The chunk of one event's data; None for `[DONE]`, empty data, or anything after `[DONE]`."""
+        if self.done or not data:
             return None
-        if text.startswith("[DONE]"):
+        if data.startswith(b"[DONE]"):
             self.done = True
             return None
+        chunk = self.shape.validated(self.route, data, self.validate)
+        if chunk is None:
+            return self._checked(data.decode("utf-8", "replace"))
+        if isinstance(chunk, GatewayResult):
+            object.__setattr__(chunk, "__pydantic_private__", self.private.copy())
+        if not self.finished:
+            self.finished = self.shape.finished(chunk)
+        return chunk
+
+    def _checked(self, text: str) -> ChunkT:
+        """An event's data that did not validate: decoded, checked and built as every event once was."""
         try:
             payload = json.loads(text)
         except ValueError:
@@ -95,12 +135,22 @@ class _Decoder(Generic[ChunkT]):
         raise invalid_body(self.response, data, self.route, f"expected an event stream, got {kind}")
 
     def end(self) -> None:
-        """At the end of the body: flush a last event, and fail if the stream was cut short."""
-        if self.data:
-            self._dispatch()
+        """At the end of the body: the last event even without its blank line, and fail if the stream was cut
+        short."""
+        rest = b"".join(self.rest) + (b"" if self.text is None else self.text.decode(b"", final=True).encode())
+        if rest.find(b"data:") >= 0:
+            self.chunk(_data(rest.replace(b"\r\n", b"\n").replace(b"\r", b"\n")))
         if not (self.done or self.finished):
             message = "The gateway's stream ended before it finished (no [DONE] and no finish_reason)"
             raise exc.APIConnectionError(message=message, request=self.response.request)
+
+
+def _data(event: bytes) -> bytes:
+    """The data of an event's lines (LF-separated): its `data:` lines, not `event:`, `id:`, `retry:` or comments."""
+    lines = event.split(b"\n")
+    return b"\n".join(
+        line[6:] if line.startswith(b"data: ") else line[5:] for line in lines if line.startswith(b"data:")
+    )
 
 
 # Each generator first yields this marker, at once: from then on, closing or garbage-collecting it runs its
@@ -116,10 +166,11 @@ def _events(decoder: _Decoder[ChunkT]) -> Generator[ChunkT]:
             if not decoder.is_event_stream():
                 response.read()
                 decoder.not_a_stream()
-            for line in response.iter_lines():
-                chunk = decoder.feed(line)
-                if chunk is not None:
-                    yield chunk
+            for data in response.iter_bytes():
+                for event in decoder.feed(data):
+                    chunk = decoder.chunk(event)
+                    if chunk is not None:
+                        yield chunk
             decoder.end()
     finally:
         response.close()
@@ -133,10 +184,11 @@ async def _aevents(decoder: _Decoder[ChunkT]) -> AsyncGenerator[ChunkT]:
             if not decoder.is_event_stream():
                 await response.aread()
                 decoder.not_a_stream()
-            async for line in response.aiter_lines():
-                chunk = decoder.feed(line)
-                if chunk is not None:
-                    yield chunk
+            async for data in response.aiter_bytes():
+                for event in decoder.feed(data):
+                    chunk = decoder.chunk(event)
+                    if chunk is not None:
+                        yield chunk
             decoder.end()
     finally:
         await response.aclose()

@@ -164,12 +164,37 @@ def test_chat400_sends_the_whole_conversation(server_url: str) -> None:
     assert server_stats(server_url)["largest_body"] > 200_000
 
 
-def test_stream_long_reads_5000_chunks_for_every_contender(server_url: str) -> None:
-    outcomes = run_workloads("stream_long", "floor,shim,openai", server_url)
+@pytest.mark.parametrize("row", ["stream_long", "stream_writes"])
+def test_long_streams_read_5000_chunks_for_every_contender(server_url: str, row: str) -> None:
+    outcomes = run_workloads(row, "floor,shim,openai", server_url)
 
     assert all(o.get("error") is None for o in outcomes)
     assert all(set(metrics_of(o)) == STREAM_METRICS for o in outcomes)
     assert [metrics_of(o)["chunks"] for o in outcomes] == [5000, 5000, 5000]
+
+
+def test_a_stream_of_one_event_per_write_comes_chunked() -> None:
+    from bench.server import _stream_body, _stream_writes
+
+    head, *chunks, end = _stream_writes(5)
+    assert b"transfer-encoding: chunked" in head and end == b"0\r\n\r\n"
+    assert [chunk.split(b"\r\n", 1)[1][:-2] for chunk in chunks] == [
+        event + b"\n\n" for event in _stream_body(5).split(b"\n\n") if event
+    ]
+
+
+def test_async_long_takes_turns_in_one_process(server_url: str) -> None:
+    before = server_stats(server_url)["requests"]
+    outcomes = run_workloads("async_long", "floor,shim", server_url)
+
+    assert [o["contender"] for o in outcomes] == ["floor", "shim"]
+    assert all(
+        o.get("error") is None and set(metrics_of(o)) == {"calls_per_s", "cpu_ms", "calls", "rss_mb"} for o in outcomes
+    )
+    calls = metrics_of(outcomes[0])["calls"]
+    assert calls == metrics_of(outcomes[1])["calls"] > 0
+    assert server_stats(server_url)["requests"] - before >= 2 * calls
+    assert server_stats(server_url)["largest_body"] > 200_000  # the 400-message conversation
 
 
 def test_embed_batch_runs_256_inputs_for_every_contender(server_url: str) -> None:

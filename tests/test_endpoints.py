@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import pickle
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -68,6 +69,56 @@ def test_embedding_vectors_come_back_as_sent(gateway: FakeProxy, vector: Any) ->
     assert isinstance(response.data[0], shim.types.Embedding)
     if isinstance(vector, list):  # a base64 string does not fit openai's list[float] field: pydantic warns on dump
         assert response.to_dict()["data"] == [item]
+
+
+def test_embedding_floats_are_exactly_the_numbers_sent(gateway: FakeProxy) -> None:
+    # Parsed once from the body's bytes (pydantic-core), not by json.loads: every value and type must be the same.
+    vector = (
+        "[0.1, -0.0, 5e-324, 2.2250738585072014e-308, 1.7976931348623157e308, 0.30000000000000004, 1E-7, 3,"
+        " -0.0312345678901, 123456789012345678901234567890]"
+    )
+    body = (
+        '{"object": "list", "model": "e", "data": [{"object": "embedding", "index": 0, "embedding": ' + vector + "}]}"
+    )
+    gateway.respond(200, body=body.encode())
+    got = shim.embedding("litellm_proxy/e", input="x").data[0].embedding
+    assert [(type(value), repr(value)) for value in got] == [(type(value), repr(value)) for value in json.loads(vector)]
+
+
+def test_embedding_fields_outside_openais_types_come_back_as_sent(gateway: FakeProxy) -> None:
+    # Such a body is not validated but built leniently, as before: index and usage as the gateway wrote them.
+    item = {"object": "embedding", "index": "first", "embedding": [0.5, 0.25]}
+    gateway.respond(200, body={"object": "list", "model": "e", "data": [item], "usage": {"tokens": 3}})
+    response = shim.embedding("litellm_proxy/e", input="x")
+    assert isinstance(response, shim.EmbeddingResponse) and isinstance(response.data[0], shim.types.Embedding)
+    assert (response.data[0].index, response.data[0].embedding) == ("first", [0.5, 0.25])
+    assert response["usage"]["tokens"] == 3
+    assert response.model == "litellm_proxy/e"
+
+
+def test_embedding_base64_asked_for_is_returned_as_sent(gateway: FakeProxy) -> None:
+    # LiteLLM and the openai SDK hand back the string when the caller names the format; so does shim.
+    item = {"object": "embedding", "index": 0, "embedding": "AACAPgAAwL8AAEBA"}
+    gateway.respond(200, body={"object": "list", "model": "e", "data": [item]})
+    response = shim.embedding("litellm_proxy/e", input="x", encoding_format="base64")
+    assert gateway.requests[-1].json["encoding_format"] == "base64"
+    assert response.data[0].embedding == "AACAPgAAwL8AAEBA"
+
+
+@pytest.mark.parametrize(
+    "encode",
+    [
+        pytest.param(lambda text: b"\xef\xbb\xbf" + text.encode(), id="utf-8 BOM"),
+        pytest.param(lambda text: text.encode("utf-16"), id="utf-16"),
+        pytest.param(lambda text: text.replace('"e"', '"e\\udc00"').encode(), id="lone surrogate"),
+    ],
+)
+def test_bodies_json_loads_took_still_decode(gateway: FakeProxy, encode: Callable[[str], bytes]) -> None:
+    text = '{"object": "list", "model": "e", "data": [{"object": "embedding", "index": 0, "embedding": [0.5]}]}'
+    gateway.respond(200, body=encode(text))
+    response = shim.embedding("litellm_proxy/e", input="x")
+    assert response.data[0].embedding == [0.5]
+    assert response.model == "litellm_proxy/" + json.loads(encode(text))["model"]
 
 
 @pytest.mark.parametrize("image_generation", both(shim.image_generation, shim.aimage_generation))

@@ -53,16 +53,20 @@ print("ok")
     assert result.stdout.strip() == "ok", result.stderr
 
 
-def test_a_chat_call_loads_no_audio_types(proxy) -> None:  # type: ignore[no-untyped-def]
-    # openai's audio types are 29 modules: a program pays for them when it transcribes, not at its first chat call.
+def test_a_chat_call_loads_no_rarely_used_types(proxy) -> None:  # type: ignore[no-untyped-def]
+    # openai's audio types are 29 modules, and shim's types of files, batches, moderations, the Responses API and
+    # Anthropic's messages a third of a cold start's own work: a program pays for them when it first needs one.
     code = f"""
 import sys, shim
 shim.completion("litellm_proxy/m", [{{"role": "user", "content": "x"}}], api_base="{proxy.url}", api_key="{proxy.api_key}")
-assert "openai.types.audio" not in sys.modules, "chat loaded openai.types.audio"
-from shim.types import TranscriptionResponse
-import openai.types.audio
-assert shim.TranscriptionResponse is TranscriptionResponse
+later = ["openai.types.audio", *(f"shim.types._{{name}}" for name in ("anthropic", "files", "moderation", "responses"))]
+assert not [name for name in later if name in sys.modules], [name for name in later if name in sys.modules]
+from shim.types import TranscriptionResponse, FileObject, AnthropicMessage, ModerationResult, ResponsesAPIResponse
+import openai.types.audio, openai.types.responses
+assert shim.TranscriptionResponse is TranscriptionResponse and shim.types.FileObject is shim.FileObject is FileObject
 assert issubclass(TranscriptionResponse, openai.types.audio.Transcription)
+assert issubclass(ResponsesAPIResponse, openai.types.responses.Response) and shim.ResponsesAPIResponse is ResponsesAPIResponse
+assert issubclass(ModerationResult, openai.types.Moderation) and AnthropicMessage().role == "assistant"
 print("ok")
 """
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import pickle
 
@@ -62,6 +63,19 @@ def test_to_dict_to_json_and_pickle(response: shim.ModelResponse) -> None:
     assert clone == response
     assert clone._hidden_params == response._hidden_params
     assert clone._response_ms == response._response_ms
+
+
+def test_litellm_private_attributes_on_results_built_by_hand() -> None:
+    # A result the caller builds (a test double, a cache) has them too: defaults, settable, copied with the result.
+    built = shim.ModelResponse(id="x", object="chat.completion", created=1, model="m", choices=[])
+    assert (built._hidden_params, built._response_ms, built._request_id) == ({}, None, None)
+    assert built == shim.ModelResponse.model_validate(built.model_dump())  # read or not, equal results are equal
+    built._hidden_params["cache_hit"] = True
+    built._response_ms, built._request_id = 12.5, "req-1"
+    for clone in (copy.deepcopy(built), built.model_copy(), pickle.loads(pickle.dumps(built))):
+        assert (clone._hidden_params, clone._response_ms, clone._request_id) == ({"cache_hit": True}, 12.5, "req-1")
+        assert clone == built
+    assert "_request_id" not in built.model_dump() and "cache_hit" not in built.to_json()
 
 
 def test_chunks_are_openai_chunks_with_dict_access(gateway: FakeProxy) -> None:

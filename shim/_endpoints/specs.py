@@ -8,11 +8,12 @@ public functions (see the design notes in README.md).
 from __future__ import annotations
 
 import functools
+import importlib
 import io
 import os
 import re
 import typing
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Literal, TypeVar
 
@@ -25,30 +26,22 @@ from shim._results import Binary, Shape, decode_json, needs_list
 from shim._router import Route
 from shim._transport.uploads import PathUpload, streamable
 from shim.types import (
-    AnthropicMessagesResponse,
-    AnthropicStreamEvent,
-    Batch,
-    BatchList,
     BinaryResponse,
-    DeleteResponseResult,
     Embedding,
     EmbeddingResponse,
-    FileDeleted,
-    FileList,
-    FileObject,
     ImageResponse,
     ModelResponse,
     ModelResponseStream,
-    ModerationResponse,
     RerankResponse,
-    ResponseEvent,
-    ResponseInputItemList,
-    ResponsesAPIResponse,
     TextCompletionResponse,
 )
 
 if TYPE_CHECKING:
+    from shim.types._anthropic import AnthropicMessagesResponse, AnthropicStreamEvent
     from shim.types._audio import TranscriptionResponse
+    from shim.types._files import Batch, BatchList, FileDeleted, FileList, FileObject
+    from shim.types._moderation import ModerationResponse
+    from shim.types._responses import DeleteResponseResult, ResponseInputItemList, ResponsesAPIResponse
 
 ResultT = TypeVar("ResultT")
 ChunkT = TypeVar("ChunkT")
@@ -59,6 +52,22 @@ def _embedding_result(**data: Any) -> EmbeddingResponse:
     return EmbeddingResponse.construct(**data)
 
 
+def _embedding_validated(data: dict[str, Any]) -> EmbeddingResponse:
+    """The answer validated but for its vectors, which are set afterwards as they were parsed (floats, or a base64
+    string when asked for): validating 256 x 1,536 floats one by one cost as much again as parsing them, and they
+    are already what the result holds. A body that does not validate goes to `_embedding_result`, as before."""
+    items: Any = data.get("data")
+    if not isinstance(items, list) or not all(isinstance(item, dict) for item in typing.cast("list[Any]", items)):
+        return EmbeddingResponse.model_validate(data)  # raises: the checked path says what is wrong
+    entries = typing.cast("list[dict[str, Any]]", items)
+    shells: list[dict[str, Any]] = [{**entry, "embedding": []} if "embedding" in entry else entry for entry in entries]
+    response = EmbeddingResponse.model_validate({**data, "data": shells})
+    for built, entry in zip(response.data, entries, strict=True):
+        if "embedding" in entry:
+            built.embedding = entry["embedding"]
+    return response
+
+
 def _embedding_item(item: dict[str, Any]) -> Embedding:
     # The vector is already the list of floats (or base64 string) it must be: set it as is, skipping the SDK's
     # per-element `construct`, which cost more than the HTTP round trip for a 256-float vector.
@@ -66,6 +75,16 @@ def _embedding_item(item: dict[str, Any]) -> Embedding:
     if "embedding" in item:
         built.embedding = item["embedding"]
     return built
+
+
+def _later(module: str, name: str) -> Callable[..., Any]:
+    """`construct` of a result type loaded on first use (shim/types/__init__.py), imported by the first answer that
+    needs it: a chat call does not build the types of files, batches, moderations, Responses or Anthropic."""
+
+    def make(**data: Any) -> Any:
+        return getattr(importlib.import_module(module), name).construct(**data)
+
+    return make
 
 
 def _rerank_result(**data: Any) -> RerankResponse:
@@ -87,7 +106,7 @@ def _event_types() -> dict[str, Any]:
 def _response_event(**data: Any) -> Any:
     """A Responses stream event as the openai type its `type` names (unknown types keep their fields)."""
     cls = _event_types().get(str(data.get("type")))
-    return (cls or ResponseEvent).construct(**data)
+    return (cls or importlib.import_module("shim.types._responses").ResponseEvent).construct(**data)
 
 
 def _model_ids(**data: Any) -> list[str]:
@@ -123,6 +142,7 @@ CHAT: Spec[ModelResponse, ModelResponseStream] = Spec(
         needs_list("choices"),
         prefix_model=True,
         fast=ModelResponseStream.model_validate,
+        fast_json=ModelResponseStream.model_validate_json,
     ),
     call_type="completion",
 )
@@ -136,7 +156,9 @@ TEXT: Spec[TextCompletionResponse, TextCompletionResponse] = Spec(
     "completions", _TEXT, _TEXT, call_type="text_completion"
 )
 EMBEDDING: Spec[EmbeddingResponse, None] = Spec(
-    "embeddings", Shape(_embedding_result, needs_list("data"), prefix_model=True), call_type="embedding"
+    "embeddings",
+    Shape(_embedding_result, needs_list("data"), prefix_model=True, fast=_embedding_validated),
+    call_type="embedding",
 )
 IMAGES: Spec[ImageResponse, None] = Spec(
     "images/generations", Shape(ImageResponse.construct, needs_list("data")), call_type="image_generation"
@@ -144,9 +166,11 @@ IMAGES: Spec[ImageResponse, None] = Spec(
 RERANK: Spec[RerankResponse, None] = Spec(
     "rerank", Shape(_rerank_result, needs_list("results")), defaults={"return_documents": True}, call_type="rerank"
 )
+_RESPONSE = _later("shim.types._responses", "ResponsesAPIResponse")
+_BATCH = _later("shim.types._files", "Batch")
 RESPONSES: Spec[ResponsesAPIResponse, Any] = Spec(
     "responses",
-    Shape(ResponsesAPIResponse.construct, needs_list("output"), prefix_model=True),
+    Shape(_RESPONSE, needs_list("output"), prefix_model=True),
     Shape(_response_event, finished=lambda event: event.get("type") in _FINAL_EVENTS),
     call_type="responses",
 )
@@ -180,58 +204,74 @@ IMAGE_EDIT: Spec[ImageResponse, None] = Spec(
 )
 MODERATION: Spec[ModerationResponse, None] = Spec(
     "moderations",
-    Shape(ModerationResponse.construct, needs_list("results")),
+    Shape(_later("shim.types._moderation", "ModerationResponse"), needs_list("results")),
     takes_model="optional",
     call_type="moderation",
 )
 CREATE_FILE: Spec[FileObject, None] = Spec(
-    "files", Shape(FileObject.construct), takes_model=False, call_type="create_file"
+    "files", Shape(_later("shim.types._files", "FileObject")), takes_model=False, call_type="create_file"
 )
 FILE_LIST: Spec[FileList, None] = Spec(
-    "files", Shape(FileList.construct, needs_list("data")), method="get", takes_model=False, call_type="file_list"
+    "files",
+    Shape(_later("shim.types._files", "FileList"), needs_list("data")),
+    method="get",
+    takes_model=False,
+    call_type="file_list",
 )
 FILE_RETRIEVE: Spec[FileObject, None] = Spec(
-    "files/{file_id}", Shape(FileObject.construct), method="get", takes_model=False, call_type="file_retrieve"
+    "files/{file_id}",
+    Shape(_later("shim.types._files", "FileObject")),
+    method="get",
+    takes_model=False,
+    call_type="file_retrieve",
 )
 FILE_DELETE: Spec[FileDeleted, None] = Spec(
-    "files/{file_id}", Shape(FileDeleted.construct), method="delete", takes_model=False, call_type="file_delete"
+    "files/{file_id}",
+    Shape(_later("shim.types._files", "FileDeleted")),
+    method="delete",
+    takes_model=False,
+    call_type="file_delete",
 )
 FILE_CONTENT: Spec[BinaryResponse, None] = Spec(
     "files/{file_id}/content", Binary(), method="get", takes_model=False, call_type="file_content"
 )
-CREATE_BATCH: Spec[Batch, None] = Spec("batches", Shape(Batch.construct), takes_model=False, call_type="create_batch")
+CREATE_BATCH: Spec[Batch, None] = Spec("batches", Shape(_BATCH), takes_model=False, call_type="create_batch")
 LIST_BATCHES: Spec[BatchList, None] = Spec(
-    "batches", Shape(BatchList.construct, needs_list("data")), method="get", takes_model=False, call_type="list_batches"
+    "batches",
+    Shape(_later("shim.types._files", "BatchList"), needs_list("data")),
+    method="get",
+    takes_model=False,
+    call_type="list_batches",
 )
 RETRIEVE_BATCH: Spec[Batch, None] = Spec(
-    "batches/{batch_id}", Shape(Batch.construct), method="get", takes_model=False, call_type="retrieve_batch"
+    "batches/{batch_id}", Shape(_BATCH), method="get", takes_model=False, call_type="retrieve_batch"
 )
 CANCEL_BATCH: Spec[Batch, None] = Spec(
-    "batches/{batch_id}/cancel", Shape(Batch.construct), takes_model=False, call_type="cancel_batch"
+    "batches/{batch_id}/cancel", Shape(_BATCH), takes_model=False, call_type="cancel_batch"
 )
 GET_RESPONSE: Spec[ResponsesAPIResponse, None] = Spec(
     "responses/{response_id}",
-    Shape(ResponsesAPIResponse.construct, needs_list("output"), prefix_model=True),
+    Shape(_RESPONSE, needs_list("output"), prefix_model=True),
     method="get",
     takes_model=False,
     call_type="get_responses",
 )
 DELETE_RESPONSE: Spec[DeleteResponseResult, None] = Spec(
     "responses/{response_id}",
-    Shape(DeleteResponseResult.construct),
+    Shape(_later("shim.types._responses", "DeleteResponseResult")),
     method="delete",
     takes_model=False,
     call_type="delete_responses",
 )
 CANCEL_RESPONSE: Spec[ResponsesAPIResponse, None] = Spec(
     "responses/{response_id}/cancel",
-    Shape(ResponsesAPIResponse.construct, needs_list("output"), prefix_model=True),
+    Shape(_RESPONSE, needs_list("output"), prefix_model=True),
     takes_model=False,
     call_type="cancel_responses",
 )
 INPUT_ITEMS: Spec[ResponseInputItemList, None] = Spec(
     "responses/{response_id}/input_items",
-    Shape(ResponseInputItemList.construct, needs_list("data")),
+    Shape(_later("shim.types._responses", "ResponseInputItemList"), needs_list("data")),
     method="get",
     takes_model=False,
     call_type="list_input_items",
@@ -369,8 +409,11 @@ def _needs_count(body: Mapping[str, Any]) -> str | None:
 
 ANTHROPIC_MESSAGES: Spec[AnthropicMessagesResponse, AnthropicStreamEvent] = Spec(
     "v1/messages",
-    Shape(AnthropicMessagesResponse.construct, needs_list("content"), prefix_model=True),
-    Shape(AnthropicStreamEvent.construct, finished=lambda event: event.get("type") == "message_stop"),
+    Shape(_later("shim.types._anthropic", "AnthropicMessagesResponse"), needs_list("content"), prefix_model=True),
+    Shape(
+        _later("shim.types._anthropic", "AnthropicStreamEvent"),
+        finished=lambda event: event.get("type") == "message_stop",
+    ),
     call_type="anthropic_messages",
 )
 # Takes the model only to resolve its route and group name; `shim._endpoints.facts` sends no query and caches
@@ -467,14 +510,19 @@ SPECS: tuple[Spec[Any, Any], ...] = tuple(
     typing.cast("Spec[Any, Any]", value) for value in list(globals().values()) if isinstance(value, Spec)
 )
 """Every endpoint of the table."""
-_TEMPLATES = tuple((spec, re.compile(re.sub(r"\\{\w+\\}", "[^/]+", re.escape(spec.path)) + "$")) for spec in SPECS)
+
+
+@functools.cache
+def _templates() -> tuple[tuple[Spec[Any, Any], re.Pattern[str]], ...]:
+    # Compiled on the first request through the SDK's path: ~27 patterns cost a plain call's cold start ~3 ms.
+    return tuple((spec, re.compile(re.sub(r"\\{\w+\\}", "[^/]+", re.escape(spec.path)) + "$")) for spec in SPECS)
 
 
 def spec_for(method: str, path: str) -> Spec[Any, Any] | None:
     """The table's endpoint for a request the SDK sends (`GET files/file-1`), or None when it has none."""
     path = path.strip("/")
     for candidate in (path, path.removeprefix("v1/")):
-        for spec, template in _TEMPLATES:
+        for spec, template in _templates():
             if spec.method == method.lower() and template.match(candidate):
                 return spec
     return None

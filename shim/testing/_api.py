@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import struct
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -158,10 +159,20 @@ def _embeddings(body: dict[str, Any], _delay: float) -> Reply:
     raw = body["input"]
     inputs: list[Any] = [raw] if isinstance(raw, str) or (raw and isinstance(raw[0], int)) else list(raw)
     dims = int(body.get("dimensions") or 8)
-    data = [{"object": "embedding", "index": i, "embedding": _vector(str(item), dims)} for i, item in enumerate(inputs)]
+    vectors = [_vector(str(item), dims) for item in inputs]
+    as_base64 = body.get("encoding_format") == "base64"
+    data = [
+        {"object": "embedding", "index": i, "embedding": _base64(vector) if as_base64 else vector}
+        for i, vector in enumerate(vectors)
+    ]
     tokens = sum(len(str(item).split()) for item in inputs)
     usage = {"prompt_tokens": tokens, "total_tokens": tokens}
     return _json(200, {"object": "list", "data": data, "model": body["model"], "usage": usage})
+
+
+def _base64(vector: list[float]) -> str:
+    """A vector as OpenAI sends it when asked for base64: little-endian float32s."""
+    return base64.b64encode(struct.pack(f"<{len(vector)}f", *vector)).decode()
 
 
 def _vector(text: str, dims: int) -> list[float]:

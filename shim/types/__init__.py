@@ -19,38 +19,52 @@ for a `ModelResponse`), and adds:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Generic, Literal, Optional, TypeVar
+import importlib
+from typing import TYPE_CHECKING, Any, Literal, Optional
 
 import openai
-from openai.types import Batch as _OpenAIBatch
 from openai.types import (
     Completion,
     CompletionChoice,
     CompletionUsage,
     CreateEmbeddingResponse,
     ImagesResponse,
-    ModerationCreateResponse,
 )
 from openai.types import Embedding as _OpenAIEmbedding
-from openai.types import FileDeleted as _OpenAIFileDeleted
-from openai.types import FileObject as _OpenAIFileObject
 from openai.types import Image as _OpenAIImage
-from openai.types import Moderation as _OpenAIModeration
 from openai.types.chat import ChatCompletion, ChatCompletionChunk, ChatCompletionMessage
 from openai.types.chat.chat_completion import Choice
 from openai.types.chat.chat_completion_chunk import Choice as ChunkChoice
 from openai.types.chat.chat_completion_chunk import ChoiceDelta, ChoiceDeltaToolCall, ChoiceDeltaToolCallFunction
 from openai.types.create_embedding_response import Usage as _EmbeddingUsage
-from openai.types.moderation import Categories as _OpenAICategories
-from openai.types.moderation import CategoryScores as _OpenAICategoryScores
-from openai.types.responses import Response, ResponseItemList
-from openai.types.responses import ResponseUsage as _OpenAIResponseUsage
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, field_validator
 
 from shim.types._base import DictAccess, GatewayResult, HiddenParams
 
 if TYPE_CHECKING:
+    from shim.types._anthropic import (
+        AnthropicContentBlock,
+        AnthropicMessage,
+        AnthropicMessagesResponse,
+        AnthropicStreamEvent,
+        AnthropicUsage,
+    )
     from shim.types._audio import TranscriptionResponse
+    from shim.types._files import Batch, BatchList, FileDeleted, FileList, FileObject
+    from shim.types._moderation import (
+        ModerationCategories,
+        ModerationCategoryScores,
+        ModerationResponse,
+        ModerationResult,
+    )
+    from shim.types._responses import (
+        DeleteResponseResult,
+        ResponseAPIUsage,
+        ResponseEvent,
+        ResponseInputItem,
+        ResponseInputItemList,
+        ResponsesAPIResponse,
+    )
 
 try:
     from openai.types.chat.chat_completion_message_function_tool_call import ChatCompletionMessageFunctionToolCall
@@ -59,8 +73,6 @@ except ImportError as error:  # openai < 1.99.2, installed despite shim's requir
     raise ImportError(
         f"shim needs openai>=1.99.3, not {openai.__version__}: pip install 'openai>=1.99.3,<4'"
     ) from error
-
-_ItemT = TypeVar("_ItemT")
 
 __all__ = [
     "AnthropicContentBlock",
@@ -249,144 +261,6 @@ class RerankResponse(GatewayResult):
     meta: Optional[dict[str, Any]] = None
 
 
-class ResponseAPIUsage(_OpenAIResponseUsage, DictAccess):
-    """Token usage of a Responses API call (LiteLLM's name)."""
-
-
-class ResponsesAPIResponse(Response, GatewayResult):
-    """A Responses API answer (`responses()`): an `openai.types.responses.Response`."""
-
-    usage: Optional[ResponseAPIUsage] = None
-
-
-class ResponseEvent(DictAccess):
-    """A Responses stream event of a type this openai version does not know; its fields are kept as sent."""
-
-    type: str
-
-
-# Anthropic's Messages API (`anthropic_messages()`): Anthropic's shape, with no dependency on the anthropic package.
-# Fields beyond the ones declared (citations, cache tokens, new block types) are kept as sent and readable too.
-
-
-class AnthropicContentBlock(DictAccess):
-    """One content block: `type` "text" (`text`), "tool_use" (`id`, `name`, `input`), "thinking", ..."""
-
-    type: str
-    text: str | None = None
-
-
-class AnthropicUsage(DictAccess):
-    """Token usage of a Messages API call."""
-
-    input_tokens: int | None = None
-    output_tokens: int | None = None
-
-
-class AnthropicMessage(DictAccess):
-    """An assistant message in Anthropic's shape (also the `message` of a stream's `message_start` event)."""
-
-    id: str | None = None
-    type: str = "message"
-    role: str = "assistant"
-    content: list[AnthropicContentBlock] = Field(default_factory=list[AnthropicContentBlock])
-    model: str | None = None
-    stop_reason: str | None = None
-    stop_sequence: str | None = None
-    usage: AnthropicUsage | None = None
-
-
-class AnthropicMessagesResponse(AnthropicMessage, GatewayResult):
-    """An Anthropic Messages API answer (`anthropic_messages()`): `content[0].text` or `r["content"][0]["text"]`."""
-
-
-class AnthropicStreamEvent(DictAccess):
-    """One event of a Messages API stream: `type` is `message_start`, `content_block_start`,
-    `content_block_delta` (`delta["text"]`, `delta["partial_json"]`), `content_block_stop`, `message_delta`
-    (`delta["stop_reason"]`, `usage`), `message_stop` or `ping`."""
-
-    type: str
-    index: int | None = None
-    message: AnthropicMessage | None = None
-    content_block: AnthropicContentBlock | None = None
-    delta: dict[str, Any] | None = None
-    usage: AnthropicUsage | None = None
-
-
-class ModerationCategories(_OpenAICategories, DictAccess):
-    """Which categories an input was flagged for."""
-
-
-class ModerationCategoryScores(_OpenAICategoryScores, DictAccess):
-    """The score of each category."""
-
-
-class ModerationResult(_OpenAIModeration, DictAccess):
-    """The verdict on one input: `flagged`, `categories`, `category_scores`."""
-
-    categories: ModerationCategories
-    category_scores: ModerationCategoryScores
-
-
-class ModerationResponse(ModerationCreateResponse, GatewayResult):
-    """A moderation verdict (`moderation()`): an `openai.types.ModerationCreateResponse`."""
-
-    results: list[ModerationResult]
-
-
-class FileObject(_OpenAIFileObject, GatewayResult):
-    """An uploaded file (`create_file()`, `file_retrieve()`): an `openai.types.FileObject`."""
-
-
-class FileDeleted(_OpenAIFileDeleted, GatewayResult):
-    """What `file_delete()` answers: an `openai.types.FileDeleted` (`id`, `deleted`)."""
-
-
-class _Page(GatewayResult, Generic[_ItemT]):
-    """A page of a list: `data`, and for paging `has_more`, `first_id`, `last_id`."""
-
-    object: str = "list"
-    data: list[_ItemT]
-    has_more: bool | None = None
-    first_id: str | None = None
-    last_id: str | None = None
-
-
-class FileList(_Page[FileObject]):
-    """A page of files (`file_list()`): `data`, and for paging `has_more`, `first_id`, `last_id`."""
-
-
-class Batch(_OpenAIBatch, GatewayResult):
-    """A batch (`create_batch()`, `retrieve_batch()`, `cancel_batch()`): an `openai.types.Batch` (LiteLLM's
-    `LiteLLMBatch`)."""
-
-
-class BatchList(_Page[Batch]):
-    """A page of batches (`list_batches()`): `data`, and for paging `has_more`, `first_id`, `last_id`."""
-
-
-class DeleteResponseResult(GatewayResult):
-    """What `delete_responses()` answers: the deleted response's `id` and `deleted`."""
-
-    id: str | None = None
-    object: str | None = None
-    deleted: bool | None = None
-
-
-class ResponseInputItem(DictAccess):
-    """One input item of a stored response, its fields as sent (`item.type`, `item["content"][0]["text"]`):
-    LiteLLM returns these as plain dicts."""
-
-    type: str
-    id: str | None = None
-
-
-class ResponseInputItemList(ResponseItemList, GatewayResult):
-    """The input items of a stored response (`list_input_items()`): an `openai.types.responses.ResponseItemList`."""
-
-    data: list[ResponseInputItem]
-
-
 class BinaryResponse(openai.HttpxBinaryResponseContent):
     """Binary content (`speech()`): `.content`, `.read()`, `.iter_bytes()`, `.write_to_file(path)`,
     `.stream_to_file(path)`, their async twins (`aread()`, `aiter_bytes()`, ...), `close()`/`aclose()`.
@@ -421,11 +295,40 @@ class BinaryResponse(openai.HttpxBinaryResponseContent):
         await self.aclose()
 
 
-def __getattr__(name: str) -> Any:
-    # `TranscriptionResponse` lives in shim/types/_audio.py, loaded on first use (it needs openai's audio
-    # types).
-    if name == "TranscriptionResponse":
-        from shim.types._audio import TranscriptionResponse
+# Types a chat call never needs, each family in a module of its own, loaded on first use (PEP 562): building
+# them cost a cold start ~10 ms (the audio type also imports openai's audio types, 29 modules).
+_LATER: dict[str, tuple[str, ...]] = {
+    "shim.types._anthropic": (
+        "AnthropicContentBlock",
+        "AnthropicMessage",
+        "AnthropicMessagesResponse",
+        "AnthropicStreamEvent",
+        "AnthropicUsage",
+    ),
+    "shim.types._audio": ("TranscriptionResponse",),
+    "shim.types._files": ("Batch", "BatchList", "FileDeleted", "FileList", "FileObject"),
+    "shim.types._moderation": (
+        "ModerationCategories",
+        "ModerationCategoryScores",
+        "ModerationResponse",
+        "ModerationResult",
+    ),
+    "shim.types._responses": (
+        "DeleteResponseResult",
+        "ResponseAPIUsage",
+        "ResponseEvent",
+        "ResponseInputItem",
+        "ResponseInputItemList",
+        "ResponsesAPIResponse",
+    ),
+}
+_WHERE = {name: module for module, names in _LATER.items() for name in names}
 
-        return TranscriptionResponse
-    raise AttributeError(f"module 'shim.types' has no attribute {name!r}")
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'shim.types' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # later lookups skip this function
+    return value

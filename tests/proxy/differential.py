@@ -583,6 +583,25 @@ async def embedding_kwargs(lib: ModuleType, ctx: Ctx) -> Obs:
     }
 
 
+async def embedding_base64(lib: ModuleType, ctx: Ctx) -> Obs:
+    """What a caller who asks for base64 gets back (the string as the gateway sent it, or decoded floats), and the
+    warnings it meets on the way."""
+
+    def read(r: Any) -> Obs:
+        vector = r.data[0]["embedding"]
+        return {
+            "vector type": type(vector).__name__,
+            "vector starts": vector[:8] if isinstance(vector, str) else vector[:2],
+        }
+
+    kwargs = {"input": "one two", "encoding_format": "base64", **ctx.auth}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        found = await outcome(lambda: lib.embedding(model="litellm_proxy/embed", **kwargs), read)
+    warned = sorted({warning.category.__name__ for warning in caught})
+    return sent(ctx, "encoding_format") | found | {"warnings": ", ".join(warned) or "none"}
+
+
 async def rerank_kwargs(lib: ModuleType, ctx: Ctx) -> Obs:
     lib.rerank(model="litellm_proxy/rerank", query="q", documents=["a"], unknown_option="u", **ctx.auth)
     body = body_of(ctx.tap.requests[-1])
@@ -993,6 +1012,7 @@ ROWS: list[Row] = [
         [
             ("kwargs-chat", "chat: headers, body extras, metadata, tags, unknown kwargs", chat_kwargs),
             ("kwargs-embedding", "embedding: user, encoding_format, unknown kwargs", embedding_kwargs),
+            ("embedding-base64", 'embedding: `encoding_format="base64"` asked for', embedding_base64),
             ("kwargs-rerank", "rerank: unknown kwargs", rerank_kwargs),
             ("kwargs-speech", "speech: speed, unknown kwargs", speech_kwargs),
         ],

@@ -138,6 +138,11 @@ DIFFERENCES: dict[str, str] = {
         "a refused connection is `APIConnectionError` (with LiteLLM's `status_code` 500), its openai meaning; "
         "LiteLLM raises `InternalServerError`"
     ),
+    "base64-warning": (
+        '`encoding_format="base64"`: both return each vector as the base64 string the gateway sent (as the openai '
+        "SDK does when the caller names the format); LiteLLM dumps the SDK's response on the way and pydantic warns "
+        "on every call (a string in a `list[float]` field), an error under `-W error`"
+    ),
     "embedding-retries": (
         "`max_retries=0` means one attempt on every endpoint; LiteLLM's `embedding` ignores it and retries twice "
         "(and the proxy retries each attempt)"
@@ -248,6 +253,7 @@ REASONS: dict[tuple[str, str], str] = {
     ("litellm-params-sweep", "table names in the body"): "forwarded-metadata-tags",
     ("mock_response", "model"): "mock-model",
     ("error-refused", ALL): "connection-refused",
+    ("embedding-base64", "warnings"): "base64-warning",
     ("error-embedding-500", "requests sent"): "embedding-retries",
     ("error-embedding-500", "upstream attempts"): "embedding-retries",
     ("retries-num_retries", ALL): "num-retries",
