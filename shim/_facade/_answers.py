@@ -3,7 +3,8 @@
 Under the facade every model is the gateway's, so a capability question about a name without the
 `litellm_proxy/` prefix (ADK strips it: `litellm_proxy/azure/x` is asked as `azure/x`) is put to the gateway
 under that name. With no gateway configured for the process (`shim.as_litellm(api_base=...)`,
-LITELLM_PROXY_API_BASE), capabilities answer False, as LiteLLM does for a model it does not know.
+LITELLM_PROXY_API_BASE), capabilities answer False, as LiteLLM does for a model it does not know, and
+`token_counter` counts as LiteLLM does for such a model (shim/_facade/_tokens.py).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 
 from shim._facade._extras import ModelNotMappedError
 from shim._facade._shared import public, settings
+from shim._facade._tokens import count_tokens
 from shim._router import ENV_BASE, ENV_KEY, PREFIX, PROVIDER, SettingName, lookup
 from shim.exceptions import ConfigError, RouteError
 
@@ -141,13 +143,41 @@ def get_model_info(model: str, custom_llm_provider: str | None = None, **kwargs:
 
 
 def token_counter(model: str = "", *args: Any, **kwargs: Any) -> int:
-    """The gateway's token count for `messages` or `text` (shim's `token_counter`), for any model name.
+    """The tokens `messages` (or `text`) take, for any model name. LiteLLM's parameters, in its order: `model`,
+    `custom_tokenizer`, `text`, `messages`, `count_response_tokens`, `tools`, `tool_choice`,
+    `use_default_image_token_count`, `default_token_count`.
+
+    With a gateway configured (`shim.as_litellm(api_base=...)`, LITELLM_PROXY_API_BASE, or `api_base=` here), the
+    gateway counts (shim's `token_counter`: POST /utils/token_counter), with the tokenizer its alias uses. With
+    none, the count is LiteLLM's for a model it does not know, made here: tiktoken's `cl100k_base` when tiktoken
+    and the encoding's file are on this machine (LiteLLM ships the file; nothing is downloaded), otherwise an
+    estimate of a quarter of each text's UTF-8 bytes, with LiteLLM's per-message, tools and reply overheads.
+
+    Raises:
+        ValueError: counted here, both or neither of `text` and `messages`, `tools` with `text`, or a content block
+            LiteLLM cannot count (unless `default_token_count` is given), as LiteLLM raises.
+        TypeError: asked of the gateway, a `custom_tokenizer` (the gateway counts) or no `messages`/`text`.
 
     Example:
         >>> litellm.token_counter(model="litellm_proxy/my-model", messages=[{"role": "user", "content": "Hi"}])
+        8
     """
-    count: int = public("token_counter")(gateway_model(model), *args, **kwargs)
-    return count
+    if _gateway_named(kwargs.get("api_base") or kwargs.get("base_url")):
+        try:
+            count: int = public("token_counter")(gateway_model(model), *args, **kwargs)
+        except (ConfigError, RouteError):
+            pass  # raised before any request: a name or setting the gateway cannot be asked with, so LiteLLM's count
+        else:
+            return count
+    return count_tokens(*args, **kwargs)
+
+
+def _gateway_named(api_base: object) -> bool:
+    """Whether a gateway base URL is given or configured (else LiteLLM's checks apply, not shim's stricter ones)."""
+    try:
+        return lookup("api_base", api_base).value is not None
+    except ConfigError:
+        return False
 
 
 def _file_kwargs(kwargs: dict[str, Any]) -> dict[str, Any]:

@@ -321,8 +321,9 @@ FRAMEWORKS: list[tuple[str, str, str]] = [
         "`LLM.call`, sync and streamed, with token usage (read from `model_extra['usage']`); a one-agent crew; a "
         "401 is raised at once, not retried (its class reports `litellm.exceptions`)",
         "under the facade shim's classes report `litellm` modules (pickles made then name them); string callbacks "
-        "(LITELLM_SUCCESS_CALLBACKS) are skipped with one warning; `token_counter` asks the gateway (CrewAI falls "
-        "back to its own estimate without one)",
+        "(LITELLM_SUCCESS_CALLBACKS) are skipped with one warning; `token_counter` asks the gateway when one is "
+        "configured, and without one counts as LiteLLM does for an unknown model (tiktoken's `cl100k_base` where "
+        "it and LiteLLM's bundled file are installed, else an estimate)",
     ),
     (
         "instructor 1.17 (1.15 beside CrewAI)",
