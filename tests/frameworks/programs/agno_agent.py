@@ -3,33 +3,15 @@
 import asyncio
 
 from _report import KEY, URL, report
+from _tools import City, called, get_weather
 
 import shim
 
 shim.as_litellm()
 
-import pydantic  # noqa: E402
 from agno.agent import Agent  # noqa: E402
 from agno.models.litellm import LiteLLM  # noqa: E402
 from agno.models.message import Message  # noqa: E402
-
-called: list[str] = []
-
-
-def get_weather(city: str) -> str:
-    """The weather in a city.
-
-    Args:
-        city: the city's name
-    """
-    called.append(city)
-    return f"sunny in {city}"
-
-
-class City(pydantic.BaseModel):
-    name: str
-    population: int
-
 
 model = LiteLLM(id="litellm_proxy/agent", api_base=URL, api_key=KEY)
 agent = Agent(model=model, tools=[get_weather], instructions="Answer with the tool.", telemetry=False)

@@ -4,46 +4,29 @@ structured output both ways (the agent's output tool; the model's own, `response
 import asyncio
 
 from _report import KEY, URL, report
+from _tools import City, called, get_weather
 
 import shim
 
 # The gateway as the process default too: Strands asks `supports_response_schema(model_id)` with the model only.
 shim.as_litellm(api_base=URL, api_key=KEY)
 
-import pydantic  # noqa: E402
 from strands import Agent, tool  # noqa: E402
 from strands.models.litellm import LiteLLMModel  # noqa: E402
 
-called: list[str] = []
-
-
-@tool
-def get_weather(city: str) -> str:
-    """The weather in a city.
-
-    Args:
-        city: the city's name
-    """
-    called.append(city)
-    return f"sunny in {city}"
-
-
-class City(pydantic.BaseModel):
-    name: str
-    population: int
-
+weather = tool(get_weather)
 
 model = LiteLLMModel(
     client_args={"api_key": KEY, "api_base": URL, "use_litellm_proxy": True},
     model_id="agent",  # Strands adds litellm_proxy/ when use_litellm_proxy is set
     params={"max_tokens": 200},
 )
-agent = Agent(model=model, tools=[get_weather], callback_handler=None)
+agent = Agent(model=model, tools=[weather], callback_handler=None)
 answer = agent("What is the weather in Lisbon?")
 
 
 async def streamed() -> str:
-    fresh = Agent(model=model, tools=[get_weather], callback_handler=None)
+    fresh = Agent(model=model, tools=[weather], callback_handler=None)
     pieces = [event["data"] async for event in fresh.stream_async("What is the weather in Madrid?") if "data" in event]
     return "".join(pieces)
 
