@@ -67,13 +67,14 @@ ecosystem: $(ECO_VENV)/.installed
 	$(ECO_VENV)/bin/python -m pytest tests/proxy/test_patch_proxy.py \
 		'tests/test_docs.py::test_the_examples_of_a_page_run[docs/guides/frameworks.md]'
 
-# Agent frameworks that embed LiteLLM's SDK (DSPy, smolagents, the OpenAI Agents SDK, ADK, instructor; CrewAI),
-# run unchanged through shim.as_litellm() and the real proxy, the real litellm installed beside them. Two venvs:
-# CrewAI pins openai<3, pydantic<2.13 and instructor<1.16, the Agents SDK openai>=3, ADK opentelemetry<=1.44 where
-# CrewAI wants >=1.45. The proxy is .venv's (SHIM_TEST_LITELLM). Each case is a program in a fresh interpreter.
+# Agent frameworks that embed LiteLLM's SDK (DSPy, smolagents, the OpenAI Agents SDK, ADK, instructor, Agno,
+# Strands, Mem0; CrewAI), run unchanged through shim.as_litellm() and the real proxy, the real litellm installed
+# beside them. Two venvs: CrewAI pins openai<3, pydantic<2.13 and instructor<1.16, the Agents SDK openai>=3, ADK
+# opentelemetry<=1.44 where CrewAI wants >=1.45. The proxy is .venv's (SHIM_TEST_LITELLM). Each case is a program
+# in a fresh interpreter.
 FW_VENV := .venv-frameworks
 FW_CREWAI_VENV := .venv-frameworks-crewai
-FW_REQUIRED := dspy,smolagents,agents,google.adk,instructor
+FW_REQUIRED := dspy,smolagents,agents,google.adk,instructor,agno,strands,mem0
 
 $(FW_VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(FW_VENV)

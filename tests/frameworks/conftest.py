@@ -37,6 +37,8 @@ QUIET = {
     "OTEL_SDK_DISABLED": "true",
     "HF_HUB_OFFLINE": "1",
     "LITELLM_LOCAL_MODEL_COST_MAP": "True",
+    "AGNO_TELEMETRY": "false",
+    "MEM0_TELEMETRY": "false",
 }
 
 

@@ -132,3 +132,52 @@ def test_crewai_one_agent_crew_and_a_refused_key_fails_once(run_program: Run, ga
     # CrewAI re-raises errors whose class comes from a litellm module instead of retrying the task.
     assert result["error"] == "litellm.exceptions.AuthenticationError"
     assert len(gateway.agent_requests(REFUSED_MODEL)) == refused_before + 1
+
+
+@needs("agno")
+def test_agno_agent_with_a_tool_streamed_async_structured_and_counted(run_program: Run, gateway: Gateway) -> None:
+    env = {"LITELLM_PROXY_API_BASE": gateway.url, "LITELLM_PROXY_API_KEY": gateway.api_key}
+    result = run_program("agno_agent.py", env=env)
+    asked = [f"echo: What is the weather in {city}?" for city in ("Berlin", "Vienna", "Prague")]
+    assert result["called"] == asked  # the tool ran once per run, with what the model passed
+    assert (result["answer"], result["streamed"], result["later"]) == tuple(asked)
+    assert result["input_tokens"] > 0
+    assert all(call["stream"] for call in _asked(gateway, "What is the weather in Vienna?"))
+    # Structured output: Agno handed litellm the pydantic class, which went out as its JSON schema.
+    assert result["city"] == {"name": "echo: Describe Berlin", "population": 1}
+    (typed,) = _asked(gateway, "Describe Berlin")
+    assert typed["response_format"]["json_schema"]["schema"]["required"] == ["name", "population"]
+    assert result["tokens"] > 0  # litellm.token_counter, counted by the gateway
+
+
+@needs("strands")
+def test_strands_agent_with_a_tool_streamed_and_structured_output(run_program: Run, gateway: Gateway) -> None:
+    result = run_program("strands_agent.py")
+    asked = [f"echo: What is the weather in {city}?" for city in ("Lisbon", "Madrid")]
+    assert result["called"] == asked
+    assert (result["answer"], result["streamed"]) == tuple(asked)
+    assert result["input_tokens"] > 0  # from the usage chunk of the stream
+    assert all(call["stream"] for call in _asked(gateway, "What is the weather in Lisbon?"))
+    # The agent's structured output: a tool named after the class, called by the model.
+    assert result["city"] == {"name": "echo: Describe Lisbon", "population": 1}
+    assert [tool["function"]["name"] for tool in _asked(gateway, "Describe Lisbon")[0]["tools"]] == ["City"]
+    # The model's own: the gateway says the model follows a schema (asked through the facade with the model name
+    # only), so Strands sent the class as response_format.
+    assert result["own"] == {"name": "echo: Oslo", "population": 1}
+    (own,) = _asked(gateway, "Oslo")
+    assert own["response_format"]["type"] == "json_schema"
+
+
+@needs("mem0")
+def test_mem0_memory_added_and_searched_through_the_gateway(run_program: Run, gateway: Gateway) -> None:
+    embedded_before = len(gateway.upstream.requests_to("/v1/embeddings"))
+    result = run_program("mem0_memory.py")
+    said = "I drink green tea every morning."
+    assert result["added"] == [["ADD", said]]  # extracted by the LLM through the facade, then stored
+    assert result["found"] == [said]
+    (extraction,) = [call for call in gateway.agent_requests() if said in str(call["messages"][-1]["content"])]
+    assert extraction["response_format"] == {"type": "json_object"}
+    # The embedder went to the gateway too (the openai SDK, pointed at it): the add's search, the memory, the query.
+    assert len(gateway.upstream.requests_to("/v1/embeddings")) - embedded_before >= 3
+    # With a tool, after litellm.supports_function_calling(model) said yes (the gateway's model info).
+    assert result["called"] == [{"name": "remember", "arguments": {"fact": "echo: Remember tea"}}]

@@ -4,8 +4,8 @@ agent loop needs to finish.
 Only the `fake-agent` model answers this way (the proxy's `agent` group); everything else is fake_api's. A chat
 call with tools calls the first tool (filled from its schema), and once a tool has answered, the `final_answer`
 tool if there is one (smolagents), else a text answer. A text answer follows the format the prompt asks for:
-DSPy's `[[ ## field ## ]]` markers, CrewAI's `Final Answer:`, else `echo: <last user text>`. Streams carry the
-same answer, a tool call in one piece.
+DSPy's `[[ ## field ## ]]` markers, CrewAI's `Final Answer:`, Mem0's `{"memory": [...]}` (the user's lines, as
+they said them), else `echo: <last user text>`. Streams carry the same answer, a tool call in one piece.
 """
 
 from __future__ import annotations
@@ -39,6 +39,8 @@ AGENT_MODEL = "fake-agent"
 REFUSED_MODEL = "fake-agent-401"  # the upstream refuses the gateway's key: a 401 the gateway passes on
 MARKER = re.compile(r"\[\[ ## (\w+) ## \]\]")
 DSPY_ASK = "Respond with the corresponding output fields"
+MEM0_EXTRACTOR = "You are a Memory Extractor"  # Mem0's extraction prompt, which asks for {"memory": [...]}
+MEM0_NEW = re.compile(r"## New Messages\n(.*?)\n\n## ", re.DOTALL)
 
 
 def framework_answer(call: Call) -> Reply:
@@ -58,7 +60,7 @@ def agent_chat(call: Call) -> Reply:
     if tool is not None:
         name, arguments = tool
         return tool_call_reply(call, messages, name, arguments)
-    text = structured(call.body, reply_text(messages))
+    text = mem0_extraction(messages) or structured(call.body, reply_text(messages))
     if call.body.get("stream"):
         return chat_stream(call, text, chat_prompt_tokens(messages))
     message: Json = {"role": "assistant", "content": text, "refusal": None}
@@ -90,6 +92,16 @@ def tool_results(messages: list[Json]) -> list[str]:
         if "Observation:" in (text := text_of(m.get("content")))
     ]
     return found
+
+
+def mem0_extraction(messages: list[Json]) -> str | None:
+    """Mem0's extraction answer: each user line of the new messages ("user: ...") as a memory, in its words."""
+    if not messages or MEM0_EXTRACTOR not in text_of(messages[0].get("content")):
+        return None
+    found = MEM0_NEW.search(last_user_text(messages))
+    lines = found.group(1).splitlines() if found else []
+    said = [line.removeprefix("user: ").strip() for line in lines if line.startswith("user: ")]
+    return json.dumps({"memory": [{"id": str(i), "text": text} for i, text in enumerate(said)]})
 
 
 def reply_text(messages: list[Json]) -> str:

@@ -330,6 +330,30 @@ FRAMEWORKS: list[tuple[str, str, str]] = [
         "`from_litellm(completion)` and `from_litellm(acompletion)` with a response model",
         "same",
     ),
+    (
+        "Agno 3.1",
+        "an `Agent` on `LiteLLM` with a tool: `run`, streamed, `arun`, usage; an `output_schema` sent as "
+        "`response_format` (`supports_native_structured_outputs=True`); `count_tokens`",
+        "`token_counter`, asked with the model name alone, is counted by the gateway configured for the process "
+        "(`shim.as_litellm(api_base=...)` or LITELLM_PROXY_API_BASE); with none it raises ConfigError, where "
+        "LiteLLM counts with its own tokenizer",
+    ),
+    (
+        "Strands Agents 1.62",
+        "an `Agent` on `LiteLLMModel` (`use_litellm_proxy`) with a tool, streamed as Strands calls models, and "
+        "`stream_async`; structured output by the agent's tool and by the model's own `response_format=<class>`",
+        "`supports_response_schema(model_id)`, asked with the model name alone, is the answer of the gateway "
+        "configured for the process; LiteLLM answers False for a gateway alias, so there Strands always structures "
+        "output with its tool",
+    ),
+    (
+        "Mem0 2.2",
+        "a `Memory` on the `litellm` llm provider (the `openai` embedder pointed at the gateway, Qdrant in "
+        "process): `add`, the LLM extracting the memory, and `search`; the llm asked with a tool",
+        "`supports_function_calling(model)`, asked before a call with tools, is the answer of the gateway "
+        "configured for the process; LiteLLM answers False for a gateway alias, so there Mem0's llm refuses "
+        "tools. The llm passes no base URL or key: the gateway is the process default, with LiteLLM too",
+    ),
 ]
 
 
