@@ -335,8 +335,8 @@ FRAMEWORKS: list[tuple[str, str, str]] = [
         "an `Agent` on `LiteLLM` with a tool: `run`, streamed, `arun`, usage; an `output_schema` sent as "
         "`response_format` (`supports_native_structured_outputs=True`); `count_tokens`",
         "`token_counter`, asked with the model name alone, is counted by the gateway configured for the process "
-        "(`shim.as_litellm(api_base=...)` or LITELLM_PROXY_API_BASE); with none it raises ConfigError, where "
-        "LiteLLM counts with its own tokenizer",
+        "(`shim.as_litellm(api_base=...)` or LITELLM_PROXY_API_BASE); with none, counted as LiteLLM counts for an "
+        "unknown model (`cl100k_base`, or an estimate where tiktoken or LiteLLM's bundled file is missing)",
     ),
     (
         "Strands Agents 1.62",
