@@ -77,7 +77,7 @@ def as_litellm(api_base: str | None = None, api_key: str | None = None) -> Modul
     `api_base` and `api_key`, if given, become the gateway defaults (`shim.api_base`, `shim.api_key`); calls
     still take `api_base`/`base_url` and `api_key`, and LITELLM_PROXY_API_BASE/LITELLM_PROXY_API_KEY apply as
     always. Settings assigned on the facade are shim's (`litellm.callbacks = [...]` is `shim.callbacks`).
-    Calling it again changes nothing but the defaults given. `litellm.Router` is not served (the next step).
+    Calling it again changes nothing but the defaults given. `litellm.Router` is `shim.Router` (gateway models).
 
     Returns:
         The facade's `litellm` module.

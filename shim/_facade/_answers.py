@@ -225,13 +225,6 @@ def disable_debugging() -> None:
     settings().set_verbose = False
 
 
-ROUTER_MISSING = (
-    "litellm.Router is not served by shim's LiteLLM facade yet (it is the next step on shim's roadmap): send the "
-    "calls to one gateway model group and let the gateway route (its model_list), or run without "
-    "shim.as_litellm() to use the real litellm's Router"
-)
-
-
 def capabilities() -> frozenset[str]:
     """shim's `supports_*` checks (each served by the facade through `lenient`), as shim's face lists them."""
     return frozenset(name for name in public("__all__") if name.startswith("supports_"))

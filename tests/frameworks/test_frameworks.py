@@ -65,6 +65,10 @@ def test_smolagents_tool_calling_agent_through_the_runner(run_program: Run, gate
     assert {"ToolCall", "ToolOutput", "FinalAnswerStep"} <= set(result["streamed"])
     assert result["tokens"]["input_tokens"] > 0
     assert any(body.get("stream") for body in _asked(gateway, "And in Rome?"))
+    # LiteLLMRouterModel builds `litellm.router.Router`: shim's, over the group's gateway deployments.
+    assert result["routed"].startswith("done: sunny in ")
+    assert result["router"] == "shim._balancer.router"
+    assert _asked(gateway, "And in Oslo?")
 
 
 @needs("agents")

@@ -301,8 +301,10 @@ FRAMEWORKS: list[tuple[str, str, str]] = [
     (
         "smolagents 1.26",
         "`LiteLLMModel` in a `ToolCallingAgent`: tool calls, `final_answer`, streamed outputs, token counts; the "
-        "program unchanged under `python -m shim.autopatch --as-litellm`",
-        "`LiteLLMRouterModel` needs `litellm.Router`, not served yet: an ImportError that says so",
+        "program unchanged under `python -m shim.autopatch --as-litellm`; `LiteLLMRouterModel` over a model "
+        "group",
+        "`LiteLLMRouterModel` builds `shim.Router`, whose deployments must be gateway models (LiteLLM's Router "
+        "calls any provider)",
     ),
     (
         "OpenAI Agents SDK 0.24",
@@ -448,7 +450,7 @@ FRAMEWORKS_INTRO = """
 
 Not differential rows: each framework's own program, unchanged but for `shim.as_litellm()` (or the runner), through
 the same real proxy, with the real litellm installed and never loaded (tests/frameworks, `make frameworks`).
-`litellm.Router` is not served yet; a `litellm.*` module the facade lacks is not found.
+`litellm.Router` is `shim.Router`; a `litellm.*` module the facade lacks is not found.
 """
 SWEEP_INTRO = """The sweep (`litellm-params-sweep`) calls `acompletion` once per name of LiteLLM's parameter table and
 compares which of the table's names reach the gateway. It gives no dummy value to these, each observed elsewhere:

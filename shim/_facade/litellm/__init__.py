@@ -11,7 +11,7 @@ import importlib
 import sys
 from typing import Any
 
-from shim._facade._answers import PROVIDER_LIST, ROUTER_MISSING, capabilities, capability, turn_on_debug
+from shim._facade._answers import PROVIDER_LIST, capabilities, capability, turn_on_debug
 from shim._facade._answers import acreate_file as acreate_file
 from shim._facade._answers import create_file as create_file
 from shim._facade._answers import get_llm_provider as get_llm_provider
@@ -77,8 +77,6 @@ _async_input_callback: list[Any] = []
 def __getattr__(name: str) -> Any:
     if name in SHARED_SETTINGS:
         return getattr(settings(), name)
-    if name == "Router":
-        raise ImportError(ROUTER_MISSING, name="litellm")
     if name in capabilities():
         value = capability(name)
     elif name in _from_shim():

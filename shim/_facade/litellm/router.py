@@ -1,5 +1,6 @@
-"""`litellm.router` under `shim.as_litellm()`: not served yet."""
+"""`litellm.router` under `shim.as_litellm()`: LiteLLM's `Router` is shim's, for gateway models
+(smolagents' `LiteLLMRouterModel` imports it from here)."""
 
-from shim._facade._answers import ROUTER_MISSING
+from shim._balancer.router import Router as Router
 
-raise ImportError(ROUTER_MISSING, name="litellm.router")
+__all__ = ["Router"]
