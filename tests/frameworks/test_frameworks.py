@@ -68,7 +68,7 @@ def test_smolagents_tool_calling_agent_through_the_runner(run_program: Run, gate
     # LiteLLMRouterModel builds `litellm.router.Router`: shim's, over the group's gateway deployments.
     assert result["routed"].startswith("done: sunny in ")
     assert result["router"] == "shim._balancer.router"
-    assert _asked(gateway, "And in Oslo?")
+    assert _asked(gateway, "And in Reykjavik?")
 
 
 @needs("agents")
