@@ -28,7 +28,9 @@ router_model = LiteLLMRouterModel(
     model_list=[{"model_name": "group", "litellm_params": deployment, "model_info": {"id": n}} for n in ("a", "b")],
     client_kwargs={"routing_strategy": "simple-shuffle", "num_retries": 1},
 )
-routed = ToolCallingAgent(tools=[get_weather], model=router_model, max_steps=3, verbosity_level=0).run("And in Reykjavik?")
+routed = ToolCallingAgent(tools=[get_weather], model=router_model, max_steps=3, verbosity_level=0).run(
+    "And in Reykjavik?"
+)
 report(
     answer=str(answer),
     streamed=sorted(set(streamed)),
